@@ -1,0 +1,98 @@
+/**
+ * The one authorization policy. Services call `authorize(actor, action, target)` before they act;
+ * routes never decide who may do what.
+ */
+import { forbidden, unauthenticated } from '../errors.js';
+
+export const ORG_KINDS = ['operator', 'agency', 'company', 'supplier', 'research'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/** The roles of DESIGN §1, plus `org_admin`, who manages an organisation's members and tokens. */
+export const ROLES = ['operator', 'org_admin', 'steward', 'evaluator', 'consumer', 'reviewer', 'supplier', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What an API token may be used for. A session cookie carries every scope of its user. */
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Membership {
+  orgId: string;
+  orgKind: OrgKind;
+  role: Role;
+}
+
+export type Actor =
+  | { kind: 'anonymous' }
+  /** The CLI run by whoever holds the machine, and the platform's own jobs. */
+  | { kind: 'system'; name: string }
+  | {
+      kind: 'user';
+      userId: string;
+      memberships: Membership[];
+      via: 'session' | 'token';
+      /** For a token: what it may do, and the one organisation it acts for. */
+      scopes: readonly Scope[];
+      tokenOrgId?: string;
+    };
+
+export type UserActor = Extract<Actor, { kind: 'user' }>;
+
+interface ActionRule {
+  scope: Scope;
+  /** Who may, given the organisation the target belongs to (if any). */
+  allow: (actor: UserActor, orgId: string | undefined) => boolean;
+}
+
+const isOperator = (a: UserActor) => a.memberships.some((m) => m.role === 'operator' && m.orgKind === 'operator');
+const isMember = (a: UserActor, orgId: string | undefined) => orgId !== undefined && a.memberships.some((m) => m.orgId === orgId);
+const hasRoleIn = (a: UserActor, orgId: string | undefined, role: Role) =>
+  orgId !== undefined && a.memberships.some((m) => m.orgId === orgId && m.role === role);
+const isAuditor = (a: UserActor) => a.memberships.some((m) => m.role === 'auditor');
+
+const RULES = {
+  /** Name, kind: public facts about any organisation. */
+  'org.read_public': { scope: 'read', allow: () => true },
+  /** Members, tokens, drafts: an organisation's own business. */
+  'org.read_private': { scope: 'read', allow: (a, org) => isOperator(a) || isAuditor(a) || isMember(a, org) },
+  'org.create': { scope: 'admin', allow: (a) => isOperator(a) },
+  'org.manage_members': { scope: 'admin', allow: (a, org) => isOperator(a) || hasRoleIn(a, org, 'org_admin') },
+  'user.create': { scope: 'admin', allow: (a) => isOperator(a) },
+  'user.list': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  /** Tokens act for one organisation the user belongs to. */
+  'token.create': { scope: 'admin', allow: (a, org) => isMember(a, org) },
+  'audit.read': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  'jobs.read': { scope: 'read', allow: (a) => isOperator(a) },
+} satisfies Record<string, ActionRule>;
+
+export type Action = keyof typeof RULES;
+
+export interface Target {
+  /** The organisation the object belongs to, when it belongs to one. */
+  orgId?: string;
+}
+
+/** True when `actor` may perform `action` on `target`. @example can(operator, 'org.create') // true */
+export function can(actor: Actor, action: Action, target: Target = {}): boolean {
+  if (actor.kind === 'system') return true;
+  if (actor.kind === 'anonymous') return false;
+  const rule: ActionRule = RULES[action];
+  if (!actor.scopes.includes(rule.scope)) return false;
+  // A token acts for its one organisation only, even when its user belongs to several.
+  if (actor.tokenOrgId !== undefined) {
+    const narrowed: UserActor = { ...actor, memberships: actor.memberships.filter((m) => m.orgId === actor.tokenOrgId) };
+    return rule.allow(narrowed, target.orgId);
+  }
+  return rule.allow(actor, target.orgId);
+}
+
+/** Throws `unauthenticated` for anonymous actors and `forbidden` for the rest when `can` says no. */
+export function authorize(actor: Actor, action: Action, target: Target = {}): asserts actor is Exclude<Actor, { kind: 'anonymous' }> {
+  if (can(actor, action, target)) return;
+  if (actor.kind === 'anonymous') throw unauthenticated();
+  throw forbidden(`You may not ${action.replace('.', ': ').replace(/_/g, ' ')}`);
+}
+
+export function requireUser(actor: Actor): UserActor {
+  if (actor.kind !== 'user') throw unauthenticated();
+  return actor;
+}

@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { AppError } from './errors.js';
+
+export type DbConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export type BlobConfig =
+  | { kind: 'fs'; root: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      endpoint?: string;
+      region: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      forcePathStyle: boolean;
+      prefix: string;
+    };
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Lets tests and intranet deployments talk to an issuer over plain HTTP. */
+  allowInsecure: boolean;
+  scopes: string;
+}
+
+export interface Config {
+  dataDir: string;
+  db: DbConfig;
+  blob: BlobConfig;
+  port: number;
+  host: string;
+  /** The address people reach the platform at; used for cookies and OIDC redirects. */
+  publicUrl: string;
+  /** Undefined means: generate one and keep it in the data folder (embedded default only). */
+  secret: string | undefined;
+  cookieSecure: boolean;
+  oidc: OidcConfig | undefined;
+  logLevel: string;
+  /** Requests per minute per client address on the API. */
+  rateLimitPerMinute: number;
+}
+
+export interface ConfigFlags {
+  dataDir?: string | undefined;
+  port?: number | string | undefined;
+  host?: string | undefined;
+  db?: string | undefined;
+  blob?: string | undefined;
+}
+
+/**
+ * Reads configuration from flags first, then the environment, then the embedded defaults of DESIGN §5.
+ *
+ * @example
+ * loadConfig({ DATADAM_DB: 'postgres://localhost/datadam' }, { port: 9000 }).db // { kind: 'postgres', … }
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
+  const dataDir = path.resolve(flags.dataDir ?? env.DATADAM_DATA_DIR ?? './.datadam');
+  const port = parsePort(flags.port ?? env.PORT ?? '8080');
+  const publicUrl = (env.DATADAM_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    dataDir,
+    db: parseDb(flags.db ?? env.DATADAM_DB, dataDir),
+    blob: parseBlob(flags.blob ?? env.DATADAM_BLOB, dataDir, env),
+    port,
+    host: flags.host ?? env.HOST ?? '0.0.0.0',
+    publicUrl,
+    secret: env.DATADAM_SECRET || undefined,
+    cookieSecure: env.DATADAM_COOKIE_SECURE ? env.DATADAM_COOKIE_SECURE === 'true' : publicUrl.startsWith('https:'),
+    oidc: parseOidc(env),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: Number(env.DATADAM_RATE_LIMIT ?? 1200),
+  };
+}
+
+function parsePort(value: number | string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new AppError('bad_request', `PORT must be a whole number from 0 to 65535, not "${value}"`);
+  }
+  return port;
+}
+
+function parseDb(value: string | undefined, dataDir: string): DbConfig {
+  if (!value) return { kind: 'sqlite', file: path.join(dataDir, 'datadam.db') };
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new AppError('bad_request', `DATADAM_DB must be a SQLite file path or a postgres:// URL, not "${value}"`);
+  }
+  return { kind: 'sqlite', file: path.resolve(value) };
+}
+
+function parseBlob(value: string | undefined, dataDir: string, env: NodeJS.ProcessEnv): BlobConfig {
+  if (!value) return { kind: 'fs', root: path.join(dataDir, 'blobs') };
+  if (!value.startsWith('s3://')) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+      throw new AppError('bad_request', `DATADAM_BLOB must be a folder or an s3:// URL, not "${value}"`);
+    }
+    return { kind: 'fs', root: path.resolve(value) };
+  }
+  const url = new URL(value);
+  const bucket = url.hostname;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new AppError('bad_request', `S3 bucket names are 3 to 63 lower-case letters, digits, dots or hyphens: "${bucket}"`);
+  }
+  const endpoint = url.searchParams.get('endpoint') ?? undefined;
+  return {
+    kind: 's3',
+    bucket,
+    ...(endpoint ? { endpoint } : {}),
+    region: url.searchParams.get('region') ?? env.AWS_REGION ?? 'us-east-1',
+    ...(env.AWS_ACCESS_KEY_ID ? { accessKeyId: env.AWS_ACCESS_KEY_ID } : {}),
+    ...(env.AWS_SECRET_ACCESS_KEY ? { secretAccessKey: env.AWS_SECRET_ACCESS_KEY } : {}),
+    forcePathStyle: (url.searchParams.get('pathStyle') ?? (endpoint ? 'true' : 'false')) === 'true',
+    prefix: url.pathname.replace(/^\/+/, ''),
+  };
+}
+
+function parseOidc(env: NodeJS.ProcessEnv): OidcConfig | undefined {
+  if (!env.DATADAM_OIDC_ISSUER) return undefined;
+  if (!env.DATADAM_OIDC_CLIENT_ID) {
+    throw new AppError('bad_request', 'DATADAM_OIDC_ISSUER is set but DATADAM_OIDC_CLIENT_ID is not');
+  }
+  return {
+    issuer: env.DATADAM_OIDC_ISSUER,
+    clientId: env.DATADAM_OIDC_CLIENT_ID,
+    ...(env.DATADAM_OIDC_CLIENT_SECRET ? { clientSecret: env.DATADAM_OIDC_CLIENT_SECRET } : {}),
+    allowInsecure: env.DATADAM_OIDC_ALLOW_INSECURE === 'true',
+    scopes: env.DATADAM_OIDC_SCOPES ?? 'openid email profile',
+  };
+}

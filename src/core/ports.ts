@@ -1,0 +1,74 @@
+/**
+ * The ports: what services need from the outside world, as interfaces. Adapters in src/platform
+ * implement them; src/server picks which. Services import these types, never an adapter.
+ */
+import type { Readable } from 'node:stream';
+
+export type { Clock } from './clock.js';
+
+/** What an engine can do, so code asks a question instead of testing an engine's name. */
+export interface DbCapabilities {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** `SELECT … FOR UPDATE SKIP LOCKED`: many workers claim rows without waiting on each other. */
+  readonly supportsSkipLocked: boolean;
+  /** Several connections write at once; SQLite has one writer at a time. */
+  readonly concurrentWriters: boolean;
+  /** `ILIKE` and similar PostgreSQL-only operators. */
+  readonly supportsIlike: boolean;
+}
+
+export interface BlobInfo {
+  /** The SHA-256 of the content, 64 lower-case hex digits: the only name a blob has. */
+  key: string;
+  size: number;
+}
+
+/** Inclusive byte range, as in HTTP `Range: bytes=start-end`; `end` omitted means to the last byte. */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+export interface PutOptions {
+  /** Refuse (and store nothing) when the content is longer than this. */
+  maxBytes?: number;
+  /** Refuse (and store nothing) when the content's SHA-256 is not this. */
+  expectedKey?: string;
+}
+
+export interface BlobStoreCapabilities {
+  /** The store can hand out time-limited URLs that clients fetch from it directly. */
+  readonly presignedUrls: boolean;
+}
+
+/** Content-addressed storage of files: local disk or an S3-compatible object store. */
+export interface BlobStore {
+  readonly capabilities: BlobStoreCapabilities;
+  /** Streams content in; returns its key. Storing content that is already there is a no-op (`created: false`). */
+  put(body: Readable | AsyncIterable<Uint8Array> | Uint8Array, options?: PutOptions): Promise<BlobInfo & { created: boolean }>;
+  /** Streams content out, whole or a byte range. Throws `not_found` for an unknown key. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  stat(key: string): Promise<BlobInfo | undefined>;
+  /** Removing an absent key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Only when `capabilities.presignedUrls`. */
+  presignGet?(key: string, options: { expiresInSeconds: number; fileName?: string }): Promise<string>;
+  /** Checks that the store is reachable and writable; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EnqueueOptions {
+  /** A second enqueue with the same key returns the first job instead of adding another. */
+  idempotencyKey?: string;
+  /** Not before this time. */
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Higher runs first. */
+  priority?: number;
+}
+
+/** The side of the job queue services see: they ask for work to be done later. */
+export interface JobQueue {
+  enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<{ id: string; created: boolean }>;
+}

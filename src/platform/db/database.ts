@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DbConfig } from '../../core/config.js';
+import type { DbCapabilities } from '../../core/ports.js';
+
+/**
+ * An open database: the Kysely instance repositories use, what the engine can do, and how to close it.
+ * The table types belong to the modules; here the database is `Kysely<any>` and each repository
+ * narrows it to its own tables.
+ */
+export interface Database {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every module brings its own table types
+  readonly db: Kysely<any>;
+  readonly capabilities: DbCapabilities;
+  /** Where it is, without secrets, for logs. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export const SQLITE_CAPABILITIES: DbCapabilities = {
+  dialect: 'sqlite',
+  supportsSkipLocked: false,
+  concurrentWriters: false,
+  supportsIlike: false,
+};
+
+export const POSTGRES_CAPABILITIES: DbCapabilities = {
+  dialect: 'postgres',
+  supportsSkipLocked: true,
+  concurrentWriters: true,
+  supportsIlike: true,
+};
+
+export interface OpenOptions {
+  /** PostgreSQL pool size per process. */
+  poolSize?: number;
+}
+
+/** Opens SQLite (WAL, foreign keys, busy timeout) or PostgreSQL, as the configuration says. */
+export function openDatabase(config: DbConfig, options: OpenOptions = {}): Database {
+  return config.kind === 'sqlite' ? openSqlite(config.file) : openPostgres(config.url, options.poolSize ?? 10);
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new SqliteDatabase(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('foreign_keys = ON');
+  // Several processes (API, worker, CLI) share the file; wait for the writer instead of failing.
+  connection.pragma('busy_timeout = 10000');
+  // In WAL mode NORMAL survives a crashed process; FULL also survives a power cut, at the cost of an fsync per commit.
+  connection.pragma('synchronous = FULL');
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    db,
+    capabilities: SQLITE_CAPABILITIES,
+    description: `sqlite:${file}`,
+    close: () => db.destroy(),
+  };
+}
+
+// COUNT(*) and BIGINT come back as strings from pg by default; our counts fit in a double.
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+    if (oid === 20 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const safe = new URL(url);
+  if (safe.password) safe.password = '***';
+  return {
+    db,
+    capabilities: POSTGRES_CAPABILITIES,
+    description: safe.toString(),
+    close: () => db.destroy(),
+  };
+}
+
+/** Answers when the engine answers a trivial query; used by /readyz. */
+export async function pingDatabase(database: Database): Promise<void> {
+  await sql`select 1`.execute(database.db);
+}

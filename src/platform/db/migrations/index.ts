@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_identity.js';
+
+/**
+ * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
+ * Names sort lexically, so keep the four-digit prefix.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_identity': m0001,
+};
