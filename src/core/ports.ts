@@ -23,7 +23,10 @@ export interface BlobInfo {
   size: number;
 }
 
-/** Inclusive byte range, as in HTTP `Range: bytes=start-end`; `end` omitted means to the last byte. */
+/**
+ * Inclusive byte range, as in HTTP `Range: bytes=start-end`; `end` omitted, or past the last byte,
+ * means to the last byte. A `start` at or past the size is not satisfiable (see `BlobStore.get`).
+ */
 export interface ByteRange {
   start: number;
   end?: number;
@@ -44,10 +47,18 @@ export interface BlobStoreCapabilities {
 /** Content-addressed storage of files: local disk or an S3-compatible object store. */
 export interface BlobStore {
   readonly capabilities: BlobStoreCapabilities;
-  /** Streams content in; returns its key. Storing content that is already there is a no-op (`created: false`). */
+  /**
+   * Streams content in; returns its key. Storing content that is already there is a no-op (`created: false`).
+   * Throws `payload_too_large` past `maxBytes` and `bad_request` when the hash is not `expectedKey`; either way nothing is stored.
+   */
   put(body: Readable | AsyncIterable<Uint8Array> | Uint8Array, options?: PutOptions): Promise<BlobInfo & { created: boolean }>;
-  /** Streams content out, whole or a byte range. Throws `not_found` for an unknown key. */
+  /**
+   * Streams content out, whole or a byte range. Throws `not_found` for an unknown key, and `bad_request`
+   * for a key that is not 64 lower-case hex digits or a range that is not satisfiable; the latter carries
+   * the problem `{ field: 'range', message: 'bytes *\/<size>' }`, which HTTP turns into a 416.
+   */
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /** The size of a stored blob, or undefined when there is none. */
   stat(key: string): Promise<BlobInfo | undefined>;
   /** Removing an absent key is not an error. */
   delete(key: string): Promise<void>;
@@ -71,4 +82,54 @@ export interface EnqueueOptions {
 /** The side of the job queue services see: they ask for work to be done later. */
 export interface JobQueue {
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<{ id: string; created: boolean }>;
+}
+
+export interface OidcLoginChecks {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+export interface OidcVerifiedClaims {
+  subject: string;
+  email: string | undefined;
+  emailVerified: boolean;
+  name: string | undefined;
+}
+
+/** An OpenID Connect identity provider, for deployments that sign people in through one. */
+export interface OidcProvider {
+  readonly issuer: string;
+  /** The provider's authorization URL to send the browser to, and what to check when it comes back. */
+  beginLogin(redirectUri: string): Promise<{ url: string; checks: OidcLoginChecks }>;
+  /** Exchanges the code in the callback URL and verifies the ID token (signature, issuer, audience, nonce, expiry). */
+  finishLogin(callbackUrl: URL, checks: OidcLoginChecks): Promise<OidcVerifiedClaims>;
+}
+
+/** What a module's job handler is told about the attempt it runs. */
+export interface JobRunContext {
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when this worker lost the job's lease to another: stop at once. */
+  signal: AbortSignal;
+}
+
+/**
+ * A module's background job: its name (`<module>.<verb>`) and an idempotent handler, since a job
+ * whose worker died is run again by another. The server registers these with the worker.
+ */
+export interface JobSpec<P = unknown> {
+  name: string;
+  handler: (payload: P, ctx: JobRunContext) => Promise<unknown>;
+  maxAttempts?: number;
+  leaseMs?: number;
+  parse?: (raw: unknown) => P;
+}
+
+/** A job enqueued on a schedule: at most once per period across every worker, by idempotency key. */
+export interface ScheduledJob {
+  name: string;
+  everyMs: number;
+  payload?: unknown;
 }

@@ -1,0 +1,99 @@
+/**
+ * The composition root: the one place that picks adapters for the ports and hands them to the
+ * services. Everything else receives what it needs.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { BlobStore, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
+import { identityJobs, identitySchedules } from '../modules/identity/identity.jobs.js';
+import { createIdentityRepository } from '../modules/identity/identity.repository.js';
+import { createIdentityService, type IdentityService } from '../modules/identity/identity.service.js';
+import { openBlobStore } from '../platform/blob/index.js';
+import { openDatabase, pingDatabase, type Database } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrator.js';
+import { createDbJobQueue, type DbJobQueue } from '../platform/queue/db-job-queue.js';
+import { JobRegistry } from '../platform/queue/registry.js';
+import { createOidcProvider } from '../platform/oidc/openid-client-provider.js';
+
+export interface Platform {
+  config: Config;
+  secret: string;
+  clock: Clock;
+  database: Database;
+  blobStore: BlobStore;
+  queue: DbJobQueue;
+  registry: JobRegistry;
+  schedules: ScheduledJob[];
+  identity: IdentityService;
+  oidc: OidcProvider | undefined;
+  readinessChecks: Record<string, () => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface OpenPlatformOptions {
+  /** Apply pending migrations first (the default); `datadam migrate` and tests say so explicitly. */
+  migrate?: boolean;
+  clock?: Clock;
+}
+
+/** Opens the database and blob store the configuration names, migrates, and builds every service. */
+export async function openPlatform(config: Config, options: OpenPlatformOptions = {}): Promise<Platform> {
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config.db);
+  try {
+    if (options.migrate !== false) await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const blobStore = openBlobStore(config.blob);
+  const identity = createIdentityService({ repo: createIdentityRepository(database.db), clock });
+
+  const registry = new JobRegistry();
+  const jobs: JobSpec[] = [...identityJobs(identity)];
+  for (const job of jobs) registry.register({ ...job, handler: (payload, ctx) => job.handler(payload, ctx) });
+  const schedules = [...identitySchedules];
+  registry.assertHandlersFor(schedules.map((s) => s.name));
+
+  const queue = createDbJobQueue({ database, clock, defaultsFor: (name) => registry.defaultsFor(name) });
+  const oidc = config.oidc ? await createOidcProvider(config.oidc) : undefined;
+
+  return {
+    config,
+    secret: loadOrCreateSecret(config),
+    clock,
+    database,
+    blobStore,
+    queue,
+    registry,
+    schedules,
+    identity,
+    oidc,
+    readinessChecks: {
+      database: () => pingDatabase(database),
+      blobs: () => blobStore.ping(),
+    },
+    close: async () => {
+      await blobStore.close();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * The secret that signs short-lived cookies. Deployments with several API processes set
+ * DATADAM_SECRET on all of them; the embedded default keeps one in its data folder.
+ */
+function loadOrCreateSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
