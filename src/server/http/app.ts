@@ -64,7 +64,6 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     },
     bodyLimit: MAX_JSON_BODY_BYTES,
     trustProxy: process.env.DATADAM_TRUST_PROXY === 'true',
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
