@@ -204,6 +204,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
       root: deps.webRoot,
       wildcard: false,
       index: false,
+      // Our setHeaders decides caching; @fastify/static's default would override it.
+      cacheControl: false,
       setHeaders: (res, filePath) => {
         // Vite names assets by their content hash, so they never change; index.html always may.
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
