@@ -16,7 +16,13 @@ export async function createOidcProvider(config: OidcConfig): Promise<OidcProvid
         config.clientId,
         config.clientSecret,
         undefined,
-        config.allowInsecure ? { execute: [client.allowInsecureRequests] } : undefined,
+        // openid-client trusts an ID token from the token endpoint on TLS alone and skips its signature
+        // unless told otherwise; the port promises a verified signature (and an http issuer has no TLS).
+        {
+          execute: config.allowInsecure
+            ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
+            : [client.enableNonRepudiationChecks],
+        },
       )
       .catch((error: unknown) => {
         discovered = undefined;
@@ -28,7 +34,11 @@ export async function createOidcProvider(config: OidcConfig): Promise<OidcProvid
   return {
     issuer: config.issuer,
     async beginLogin(redirectUri: string) {
-      const checks: OidcLoginChecks = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier() };
+      const checks: OidcLoginChecks = {
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        codeVerifier: client.randomPKCECodeVerifier(),
+      };
       const url = client.buildAuthorizationUrl(await configuration(), {
         redirect_uri: redirectUri,
         scope: config.scopes,
@@ -40,12 +50,17 @@ export async function createOidcProvider(config: OidcConfig): Promise<OidcProvid
       return { url: url.href, checks };
     },
     async finishLogin(callbackUrl: URL, checks: OidcLoginChecks): Promise<OidcVerifiedClaims> {
-      const tokens = await client.authorizationCodeGrant(await configuration(), callbackUrl, {
-        pkceCodeVerifier: checks.codeVerifier,
-        expectedState: checks.state,
-        expectedNonce: checks.nonce,
-        idTokenExpected: true,
-      });
+      let tokens;
+      try {
+        tokens = await client.authorizationCodeGrant(await configuration(), callbackUrl, {
+          pkceCodeVerifier: checks.codeVerifier,
+          expectedState: checks.state,
+          expectedNonce: checks.nonce,
+          idTokenExpected: true,
+        });
+      } catch (error) {
+        throw explain(error);
+      }
       const claims = tokens.claims();
       if (!claims) throw new Error('The identity provider returned no ID token');
       return {
@@ -56,4 +71,22 @@ export async function createOidcProvider(config: OidcConfig): Promise<OidcProvid
       };
     },
   };
+}
+
+/**
+ * openid-client's messages are generic ("invalid response encountered"); its cause, or the OAuth
+ * error code, says which check failed, which is what an operator needs to fix a misconfiguration.
+ * The provider's free-text error_description is left out: anyone can put text in a callback URL.
+ */
+function explain(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const parts = [error.message];
+  if (
+    (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) &&
+    /^[\w.-]{1,64}$/.test(error.error)
+  ) {
+    parts.push(error.error);
+  }
+  if (error.cause instanceof Error && error.cause.message !== error.message) parts.push(error.cause.message);
+  return new Error(parts.join(': '), { cause: error });
 }
