@@ -43,7 +43,10 @@ export default tseslint.config(
   // core: imports nothing below it.
   {
     files: ['src/core/**/*.ts'],
-    rules: restrict(['**/modules/**', '**/platform/**', '**/server/**', '**/cli/**', ...adapterPackages], 'src/core imports no module, adapter or server code (DESIGN §3).'),
+    rules: restrict(
+      ['**/modules/**', '**/platform/**', '**/server/**', '**/cli/**', ...adapterPackages],
+      'src/core imports no module, adapter or server code (DESIGN §3).',
+    ),
   },
   // services: rules through ports only.
   {
@@ -57,7 +60,10 @@ export default tseslint.config(
   {
     files: ['src/modules/**/*.ts'],
     ignores: ['src/modules/**/*.service.ts', 'src/modules/**/*.test.ts'],
-    rules: restrict(['**/platform/**', '**/server/**', '**/cli/**'], 'Modules see ports, not adapters; only src/server wires them (DESIGN §3).'),
+    rules: restrict(
+      ['**/platform/**', '**/server/**', '**/cli/**'],
+      'Modules see ports, not adapters; only src/server wires them (DESIGN §3).',
+    ),
   },
   // adapters: know no module.
   {

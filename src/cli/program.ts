@@ -60,7 +60,9 @@ function parseScopes(value: string): Scope[] {
 
 export function buildProgram(): Command {
   const program = new Command('datadam')
-    .description('datadam: the national AI-training-data platform (census, evaluation, refinery, de-identification, release, safe zone, ledger)')
+    .description(
+      'datadam: the national AI-training-data platform (census, evaluation, refinery, de-identification, release, safe zone, ledger)',
+    )
     .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
@@ -91,7 +93,11 @@ export function buildProgram(): Command {
         const logger = createLogger(config.logLevel);
         const platform = await openPlatform(config);
         const worker = startPlatformWorker(platform, logger, { concurrency: Number(options.concurrency) });
-        const shutdown = () => void worker.stop().then(() => platform.close()).then(() => process.exit(0));
+        const shutdown = () =>
+          void worker
+            .stop()
+            .then(() => platform.close())
+            .then(() => process.exit(0));
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
       }),
@@ -168,7 +174,8 @@ export function buildProgram(): Command {
         const result = await withPlatform(options, async (p) => {
           const user = (await p.identity.listUsers(SYSTEM)).find((u) => u.email === options.user.toLowerCase() || u.id === options.user);
           if (!user) throw new AppError('not_found', `User "${options.user}" was not found`);
-          const memberships = (await p.identity.me({ kind: 'user', userId: user.id, memberships: [], via: 'session', scopes: SCOPES })).memberships;
+          const memberships = (await p.identity.me({ kind: 'user', userId: user.id, memberships: [], via: 'session', scopes: SCOPES }))
+            .memberships;
           const actor: Actor = {
             kind: 'user',
             userId: user.id,
@@ -194,6 +201,25 @@ export function buildProgram(): Command {
           await p.identity.revokeApiToken(actor, id);
         });
         printResult(options, { revoked: id }, () => `Revoked token ${id}`);
+      }),
+    );
+
+  dataCommand(admin, 'disable-user', 'disable a user: they can no longer sign in, and their sessions end')
+    .requiredOption('--user <email>', 'user email or id')
+    .action(
+      action(async (options: DataOptions & { user: string }) => {
+        await withPlatform(options, (p) => p.identity.disableUser(SYSTEM, options.user));
+        printResult(options, { disabled: options.user }, () => `Disabled ${options.user}`);
+      }),
+    );
+
+  dataCommand(admin, 'set-password', "set a user's password from standard input; their sessions end")
+    .requiredOption('--user <email>', 'user email or id')
+    .action(
+      action(async (options: DataOptions & { user: string }) => {
+        const password = (await readStdin()).replace(/\r?\n$/, '');
+        await withPlatform(options, (p) => p.identity.setPassword(SYSTEM, options.user, password));
+        printResult(options, { user: options.user }, () => `Set the password of ${options.user}`);
       }),
     );
 
@@ -234,4 +260,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_FAILED;
   }
 }
-

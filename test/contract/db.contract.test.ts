@@ -28,11 +28,28 @@ for (const engine of ENGINES) {
       const id = uuidv7();
       await db
         .insertInto('organizations')
-        .values({ id, slug: `org-${id}`, name: '한국지능정보사회진흥원', name_en: null, kind: 'agency', created_at: '2026-11-21T00:00:00.000Z' })
+        .values({
+          id,
+          slug: `org-${id}`,
+          name: '한국지능정보사회진흥원',
+          name_en: null,
+          kind: 'agency',
+          created_at: '2026-11-21T00:00:00.000Z',
+        })
         .execute();
       const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      expect(row).toEqual({ id, slug: `org-${id}`, name: '한국지능정보사회진흥원', name_en: null, kind: 'agency', created_at: '2026-11-21T00:00:00.000Z' });
-      const count = await db.selectFrom('organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      expect(row).toEqual({
+        id,
+        slug: `org-${id}`,
+        name: '한국지능정보사회진흥원',
+        name_en: null,
+        kind: 'agency',
+        created_at: '2026-11-21T00:00:00.000Z',
+      });
+      const count = await db
+        .selectFrom('organizations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(typeof count.n).toBe('number');
     });
 
@@ -40,13 +57,21 @@ for (const engine of ENGINES) {
       const db = t.current.database.db;
       const row = { id: uuidv7(), slug: 'dup', name: 'a', kind: 'agency', created_at: new Date().toISOString() };
       await db.insertInto('organizations').values(row).execute();
-      await expect(db.insertInto('organizations').values({ ...row, id: uuidv7() }).execute()).rejects.toThrow();
+      await expect(
+        db
+          .insertInto('organizations')
+          .values({ ...row, id: uuidv7() })
+          .execute(),
+      ).rejects.toThrow();
     });
 
     it('enforces foreign keys', async () => {
       const db = t.current.database.db;
       await expect(
-        db.insertInto('memberships').values({ user_id: uuidv7(), org_id: uuidv7(), role: 'steward', created_at: new Date().toISOString() }).execute(),
+        db
+          .insertInto('memberships')
+          .values({ user_id: uuidv7(), org_id: uuidv7(), role: 'steward', created_at: new Date().toISOString() })
+          .execute(),
       ).rejects.toThrow();
     });
 
@@ -55,7 +80,10 @@ for (const engine of ENGINES) {
       const id = uuidv7();
       await expect(
         db.transaction().execute(async (trx) => {
-          await trx.insertInto('organizations').values({ id, slug: `tx-${id}`, name: 'x', kind: 'agency', created_at: new Date().toISOString() }).execute();
+          await trx
+            .insertInto('organizations')
+            .values({ id, slug: `tx-${id}`, name: 'x', kind: 'agency', created_at: new Date().toISOString() })
+            .execute();
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
@@ -66,7 +94,10 @@ for (const engine of ENGINES) {
       const db = t.current.database.db;
       const times = ['2026-01-02T00:00:00.000Z', '2025-12-31T23:59:59.999Z', '2026-01-01T12:00:00.000Z'];
       for (const [i, at] of times.entries()) {
-        await db.insertInto('audit_events').values({ id: uuidv7(), at, actor: 'test', action: `order-${i}` }).execute();
+        await db
+          .insertInto('audit_events')
+          .values({ id: uuidv7(), at, actor: 'test', action: `order-${i}` })
+          .execute();
       }
       const rows = await db.selectFrom('audit_events').select('at').where('action', 'like', 'order-%').orderBy('at').execute();
       expect(rows.map((r) => r.at)).toEqual([...times].sort());

@@ -39,7 +39,21 @@ describe('datadam CLI', () => {
 
   it('administers organisations, users, roles and tokens', async () => {
     const dir = freshDir();
-    const org = await runCli(['admin', 'create-org', '--data-dir', dir, '--slug', 'kostat', '--name', '통계청', '--name-en', 'Statistics Korea', '--kind', 'agency', '--json']);
+    const org = await runCli([
+      'admin',
+      'create-org',
+      '--data-dir',
+      dir,
+      '--slug',
+      'kostat',
+      '--name',
+      '통계청',
+      '--name-en',
+      'Statistics Korea',
+      '--kind',
+      'agency',
+      '--json',
+    ]);
     expect(org.code, org.stderr).toBe(0);
     expect(JSON.parse(org.stdout)).toMatchObject({ slug: 'kostat', name: '통계청', kind: 'agency' });
 
@@ -47,33 +61,96 @@ describe('datadam CLI', () => {
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('exists already');
 
-    const user = await runCli(['admin', 'create-user', '--data-dir', dir, '--email', 'Kim@Kostat.go.kr', '--name', '김통계', '--password-stdin', '--json'], {
-      input: 'a-long-enough-password\n',
-    });
+    const user = await runCli(
+      ['admin', 'create-user', '--data-dir', dir, '--email', 'Kim@Kostat.go.kr', '--name', '김통계', '--password-stdin', '--json'],
+      {
+        input: 'a-long-enough-password\n',
+      },
+    );
     expect(user.code, user.stderr).toBe(0);
     expect(JSON.parse(user.stdout)).toMatchObject({ email: 'kim@kostat.go.kr', displayName: '김통계' });
     expect(JSON.parse(user.stdout).password).toBeUndefined();
 
-    const generated = await runCli(['admin', 'create-user', '--data-dir', dir, '--email', 'lee@kostat.go.kr', '--name', '이통계', '--json']);
+    const generated = await runCli([
+      'admin',
+      'create-user',
+      '--data-dir',
+      dir,
+      '--email',
+      'lee@kostat.go.kr',
+      '--name',
+      '이통계',
+      '--json',
+    ]);
     expect(JSON.parse(generated.stdout).password).toMatch(/^.{20}$/);
 
-    const grant = await runCli(['admin', 'grant-role', '--data-dir', dir, '--user', 'kim@kostat.go.kr', '--org', 'kostat', '--role', 'steward', '--json']);
+    const grant = await runCli([
+      'admin',
+      'grant-role',
+      '--data-dir',
+      dir,
+      '--user',
+      'kim@kostat.go.kr',
+      '--org',
+      'kostat',
+      '--role',
+      'steward',
+      '--json',
+    ]);
     expect(grant.code, grant.stderr).toBe(0);
     expect(JSON.parse(grant.stdout)).toMatchObject({ role: 'steward', orgName: '통계청' });
 
-    const token = await runCli(['admin', 'create-token', '--data-dir', dir, '--user', 'kim@kostat.go.kr', '--org', 'kostat', '--name', 'etl', '--scopes', 'read,write', '--json']);
+    const token = await runCli([
+      'admin',
+      'create-token',
+      '--data-dir',
+      dir,
+      '--user',
+      'kim@kostat.go.kr',
+      '--org',
+      'kostat',
+      '--name',
+      'etl',
+      '--scopes',
+      'read,write',
+      '--json',
+    ]);
     expect(token.code, token.stderr).toBe(0);
     const created = JSON.parse(token.stdout) as { token: string; info: { id: string; scopes: string[] } };
     expect(created.token).toMatch(/^ddm_/);
     expect(created.info.scopes).toEqual(['read', 'write']);
 
-    const outsider = await runCli(['admin', 'create-token', '--data-dir', dir, '--user', 'lee@kostat.go.kr', '--org', 'kostat', '--name', 'x']);
+    const outsider = await runCli([
+      'admin',
+      'create-token',
+      '--data-dir',
+      dir,
+      '--user',
+      'lee@kostat.go.kr',
+      '--org',
+      'kostat',
+      '--name',
+      'x',
+    ]);
     expect(outsider.code).toBe(1);
 
     const revoke = await runCli(['admin', 'revoke-token', created.info.id, '--data-dir', dir, '--json']);
     expect(revoke.code, revoke.stderr).toBe(0);
 
-    const badScope = await runCli(['admin', 'create-token', '--data-dir', dir, '--user', 'kim@kostat.go.kr', '--org', 'kostat', '--name', 'x', '--scopes', 'root']);
+    const badScope = await runCli([
+      'admin',
+      'create-token',
+      '--data-dir',
+      dir,
+      '--user',
+      'kim@kostat.go.kr',
+      '--org',
+      'kostat',
+      '--name',
+      'x',
+      '--scopes',
+      'root',
+    ]);
     expect(badScope.code).toBe(2);
     expect(badScope.stderr).toContain('Unknown scope root');
   });

@@ -85,7 +85,9 @@ describe('HTTP platform', () => {
     const response = await t.current.app.inject({ url: '/api/openapi.json' });
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/orgs/{id}/members', '/api/v1/tokens']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/orgs/{id}/members', '/api/v1/tokens']),
+    );
     expect(document.components.schemas.Problem).toBeDefined();
     const docs = await t.current.app.inject({ url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);

@@ -38,7 +38,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<RunningPostgres> {
+export interface StartOptions {
+  /** Keep PostgreSQL's default durability (fsync, synchronous commit), as benchmarks must; tests turn it off for speed. */
+  durable?: boolean;
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<RunningPostgres> {
   const bin = findBinDir();
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) => (asRoot ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] } : { cmd, args });
@@ -46,12 +51,24 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'datadam-pg-'));
   chmodSync(dir, 0o777);
   const dataDir = path.join(dir, 'data');
-  const initdb = run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  const initdb = run(path.join(bin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   execFileSync(initdb.cmd, initdb.args, { stdio: 'pipe' });
   // Tests want speed, not durability across power cuts.
   writeFileSync(
     path.join(dataDir, 'postgresql.auto.conf'),
-    'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\nshared_buffers = 256MB\n',
+    options.durable
+      ? 'max_connections = 300\n'
+      : 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\nshared_buffers = 256MB\n',
   );
 
   const port = await freePort();

@@ -36,13 +36,24 @@ for (const engine of ENGINES) {
       const { cookie } = await t.current.login(OPERATOR);
       const me = await t.current.app.inject({ url: '/api/v1/auth/me', headers: { cookie } });
       expect(me.statusCode).toBe(200);
-      expect(me.json()).toMatchObject({ user: { email: OPERATOR, displayName: '김운영' }, memberships: expect.arrayContaining([expect.objectContaining({ role: 'operator' })]) });
+      expect(me.json()).toMatchObject({
+        user: { email: OPERATOR, displayName: '김운영' },
+        memberships: expect.arrayContaining([expect.objectContaining({ role: 'operator' })]),
+      });
 
-      const wrong = await t.current.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: OPERATOR, password: 'not-the-password' } });
+      const wrong = await t.current.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: OPERATOR, password: 'not-the-password' },
+      });
       expect(wrong.statusCode).toBe(401);
       expect(wrong.headers['content-type']).toContain('application/problem+json');
       expect(wrong.json()).toMatchObject({ status: 401, title: 'Unauthenticated', detail: 'The email or the password is wrong' });
-      const unknown = await t.current.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@example.org', password: 'x' } });
+      const unknown = await t.current.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'nobody@example.org', password: 'x' },
+      });
       expect(unknown.json().detail).toBe(wrong.json().detail);
     });
 
@@ -61,7 +72,12 @@ for (const engine of ENGINES) {
 
     it('refuses a cookie-authenticated change without the CSRF token, as JSON and as a form post', async () => {
       const { cookie, csrf } = await t.current.login(NIA_STEWARD);
-      const json = await t.current.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { cookie }, payload: { org: 'nia', name: 'x', scopes: ['read'] } });
+      const json = await t.current.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { cookie },
+        payload: { org: 'nia', name: 'x', scopes: ['read'] },
+      });
       expect(json.statusCode).toBe(403);
       expect(json.json().detail).toMatch(/CSRF/);
 
@@ -122,7 +138,9 @@ for (const engine of ENGINES) {
 
       // A session of Seoul's steward cannot see NIA's tokens either.
       const seoulSession = await t.current.login(SEOUL_STEWARD);
-      expect((await t.current.app.inject({ url: `/api/v1/orgs/${nia}/tokens`, headers: { cookie: seoulSession.cookie } })).statusCode).toBe(403);
+      expect((await t.current.app.inject({ url: `/api/v1/orgs/${nia}/tokens`, headers: { cookie: seoulSession.cookie } })).statusCode).toBe(
+        403,
+      );
     });
 
     it('keeps a token to its organisation even when its user belongs to several', async () => {
@@ -140,7 +158,9 @@ for (const engine of ENGINES) {
       const response = await t.current.app.inject({ url: `/api/v1/orgs/${seoul}/members`, headers: { authorization: `Bearer ${token}` } });
       expect(response.statusCode).toBe(403);
       const viaSession = await t.current.login(NIA_STEWARD);
-      expect((await t.current.app.inject({ url: `/api/v1/orgs/${seoul}/members`, headers: { cookie: viaSession.cookie } })).statusCode).toBe(200);
+      expect(
+        (await t.current.app.inject({ url: `/api/v1/orgs/${seoul}/members`, headers: { cookie: viaSession.cookie } })).statusCode,
+      ).toBe(200);
     });
 
     it('refuses expired and revoked tokens, and tokens used beyond their scopes', async () => {
@@ -165,9 +185,15 @@ for (const engine of ENGINES) {
 
       const second = await tokenFor(NIA_STEWARD, 'nia', ['read', 'write', 'admin']);
       const { cookie, csrf } = await t.current.login(NIA_STEWARD);
-      const revoke = await t.current.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${second.info.id}`, headers: { cookie, 'x-csrf-token': csrf } });
+      const revoke = await t.current.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/tokens/${second.info.id}`,
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
       expect(revoke.statusCode).toBe(204);
-      expect((await t.current.app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${second.token}` } })).statusCode).toBe(401);
+      expect(
+        (await t.current.app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${second.token}` } })).statusCode,
+      ).toBe(401);
       // Garbage and malformed headers are refused, not treated as anonymous.
       expect((await t.current.app.inject({ url: '/api/v1/orgs', headers: { authorization: 'Bearer ddm_nope' } })).statusCode).toBe(401);
       expect((await t.current.app.inject({ url: '/api/v1/orgs', headers: { authorization: 'Basic abc' } })).statusCode).toBe(401);
@@ -204,6 +230,33 @@ for (const engine of ENGINES) {
         payload: { slug: 'busan', name: '부산광역시', kind: 'agency' },
       });
       expect(again.statusCode).toBe(409);
+    });
+
+    it('tells the web app how people can sign in', async () => {
+      const response = await t.current.app.inject({ url: '/api/v1/auth/providers' });
+      expect(response.json()).toEqual({ password: true, oidc: { enabled: false, loginUrl: null } });
+    });
+
+    it('ends the sessions of a disabled user and refuses their sign-in', async () => {
+      const supplier = await t.current.login('supplier@demo.datadam.kr');
+      const me = (await t.current.app.inject({ url: '/api/v1/auth/me', headers: { cookie: supplier.cookie } })).json() as {
+        user: { id: string };
+      };
+      const denied = await t.current.app.inject({
+        method: 'POST',
+        url: `/api/v1/users/${me.user.id}/disable`,
+        headers: { cookie: supplier.cookie, 'x-csrf-token': supplier.csrf },
+      });
+      expect(denied.statusCode).toBe(403);
+      const operator = await t.current.login(OPERATOR);
+      const disabled = await t.current.app.inject({
+        method: 'POST',
+        url: `/api/v1/users/${me.user.id}/disable`,
+        headers: { cookie: operator.cookie, 'x-csrf-token': operator.csrf },
+      });
+      expect(disabled.statusCode).toBe(204);
+      expect((await t.current.app.inject({ url: '/api/v1/auth/me', headers: { cookie: supplier.cookie } })).statusCode).toBe(401);
+      await expect(t.current.login('supplier@demo.datadam.kr')).rejects.toThrow(/401/);
     });
 
     it('rate-limits password guessing', async () => {

@@ -1,6 +1,15 @@
 /** SQL for identity, through Kysely. No rules here: the service decides, this stores and fetches. */
 import type { Kysely } from 'kysely';
-import type { ApiTokenRow, AuditEventRow, IdentityTables, MembershipRow, OidcIdentityRow, OrganizationRow, SessionRow, UserRow } from './identity.tables.js';
+import type {
+  ApiTokenRow,
+  AuditEventRow,
+  IdentityTables,
+  MembershipRow,
+  OidcIdentityRow,
+  OrganizationRow,
+  SessionRow,
+  UserRow,
+} from './identity.tables.js';
 
 export interface MembershipWithOrg extends MembershipRow {
   org_name: string;
@@ -68,7 +77,14 @@ export function createIdentityRepository(db: Kysely<IdentityTables>) {
       db
         .selectFrom('memberships')
         .innerJoin('users', 'users.id', 'memberships.user_id')
-        .select(['memberships.user_id', 'memberships.org_id', 'memberships.role', 'memberships.created_at', 'users.email', 'users.display_name'])
+        .select([
+          'memberships.user_id',
+          'memberships.org_id',
+          'memberships.role',
+          'memberships.created_at',
+          'users.email',
+          'users.display_name',
+        ])
         .where('memberships.org_id', '=', orgId)
         .orderBy('users.email')
         .execute(),
@@ -114,7 +130,7 @@ export function createIdentityRepository(db: Kysely<IdentityTables>) {
     insertAuditEvent: async (row: AuditEventRow) => {
       await db.insertInto('audit_events').values(row).execute();
     },
-    listAuditEvents: (limit: number) => db.selectFrom('audit_events').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
-
+    listAuditEvents: (limit: number) =>
+      db.selectFrom('audit_events').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
   };
 }

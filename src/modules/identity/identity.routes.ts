@@ -23,10 +23,27 @@ export interface IdentityRouteOptions {
   cookieSecure: boolean;
   /** Stricter than the global limit: password guessing is the attack to slow down. */
   loginRateLimitPerMinute: number;
+  /** Whether /auth/oidc/login exists, so the web app can offer it. */
+  oidcEnabled: boolean;
 }
 
-export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, loginRateLimitPerMinute }: IdentityRouteOptions): void {
+export function registerIdentityRoutes(
+  app: ApiApp,
+  { identity, cookieSecure, loginRateLimitPerMinute, oidcEnabled }: IdentityRouteOptions,
+): void {
   const tags = ['identity'];
+
+  app.get(
+    '/api/v1/auth/providers',
+    {
+      schema: {
+        tags,
+        summary: 'How people can sign in here',
+        response: { 200: z.object({ password: z.boolean(), oidc: z.object({ enabled: z.boolean(), loginUrl: z.string().nullable() }) }) },
+      },
+    },
+    async () => ({ password: true, oidc: { enabled: oidcEnabled, loginUrl: oidcEnabled ? '/auth/oidc/login' : null } }),
+  );
 
   app.post(
     '/api/v1/auth/login',
@@ -65,19 +82,39 @@ export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, lo
 
   app.get(
     '/api/v1/orgs',
-    { schema: { tags, summary: 'Organisations taking part (public facts)', response: { 200: z.object({ items: z.array(organizationSchema) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Organisations taking part (public facts)',
+        response: { 200: z.object({ items: z.array(organizationSchema) }) },
+      },
+    },
     async () => ({ items: await identity.listOrganizations() }),
   );
 
   app.post(
     '/api/v1/orgs',
-    { schema: { tags, summary: 'Create an organisation (operator)', body: createOrgBodySchema, response: { 201: organizationSchema, ...commonErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an organisation (operator)',
+        body: createOrgBodySchema,
+        response: { 201: organizationSchema, ...commonErrors },
+      },
+    },
     async (request, reply) => reply.code(201).send(await identity.createOrganization(request.actor, request.body)),
   );
 
   app.get(
     '/api/v1/orgs/:id',
-    { schema: { tags, summary: 'One organisation (public facts)', params: idParamsSchema, response: { 200: organizationSchema, ...commonErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'One organisation (public facts)',
+        params: idParamsSchema,
+        response: { 200: organizationSchema, ...commonErrors },
+      },
+    },
     async (request) => identity.getOrganization(request.params.id),
   );
 
@@ -106,7 +143,9 @@ export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, lo
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await identity.grantRole(request.actor, { org: request.params.id, user: request.body.user, role: request.body.role })),
+      reply
+        .code(201)
+        .send(await identity.grantRole(request.actor, { org: request.params.id, user: request.body.user, role: request.body.role })),
   );
 
   app.get(
@@ -146,7 +185,13 @@ export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, lo
 
   app.get(
     '/api/v1/users',
-    { schema: { tags, summary: 'Every user (operators and auditors)', response: { 200: z.object({ items: z.array(userSchema) }), ...commonErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Every user (operators and auditors)',
+        response: { 200: z.object({ items: z.array(userSchema) }), ...commonErrors },
+      },
+    },
     async (request) => ({ items: await identity.listUsers(request.actor) }),
   );
 
@@ -154,6 +199,22 @@ export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, lo
     '/api/v1/users',
     { schema: { tags, summary: 'Create a user (operator)', body: createUserBodySchema, response: { 201: userSchema, ...commonErrors } } },
     async (request, reply) => reply.code(201).send(await identity.createUser(request.actor, request.body)),
+  );
+
+  app.post(
+    '/api/v1/users/:id/disable',
+    {
+      schema: {
+        tags,
+        summary: 'Disable a user: no more sign-ins, sessions end (operator)',
+        params: idParamsSchema,
+        response: { 204: z.null(), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await identity.disableUser(request.actor, request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 
   app.get(
@@ -166,7 +227,15 @@ export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, lo
         response: {
           200: z.object({
             items: z.array(
-              z.object({ id: z.string(), at: z.string(), actor: z.string(), org_id: z.string().nullable(), action: z.string(), target: z.string().nullable(), detail: z.string().nullable() }),
+              z.object({
+                id: z.string(),
+                at: z.string(),
+                actor: z.string(),
+                org_id: z.string().nullable(),
+                action: z.string(),
+                target: z.string().nullable(),
+                detail: z.string().nullable(),
+              }),
             ),
           }),
           ...commonErrors,
@@ -175,7 +244,6 @@ export function registerIdentityRoutes(app: ApiApp, { identity, cookieSecure, lo
     },
     async (request) => ({ items: await identity.listAuditEvents(request.actor, request.query.limit) }),
   );
-
 }
 
 declare module 'fastify' {

@@ -38,7 +38,10 @@ export const meSchema = z
   .object({
     user: userSchema,
     memberships: z.array(membershipSchema),
-    csrfToken: z.string().optional().describe('Send it back as the x-csrf-token header on every unsafe request made with the session cookie'),
+    csrfToken: z
+      .string()
+      .optional()
+      .describe('Send it back as the x-csrf-token header on every unsafe request made with the session cookie'),
   })
   .meta({ id: 'Me' });
 

@@ -2,7 +2,18 @@
  * Identity: organisations, people, roles, sessions and API tokens. The rules live here; storage is
  * the repository's, and every check of who may do what goes through the one policy in core/auth.
  */
-import { authorize, requireUser, ROLES, SCOPES, type Actor, type Membership, type OrgKind, type Role, type Scope, type UserActor } from '../../core/auth/policy.js';
+import {
+  authorize,
+  requireUser,
+  ROLES,
+  SCOPES,
+  type Actor,
+  type Membership,
+  type OrgKind,
+  type Role,
+  type Scope,
+  type UserActor,
+} from '../../core/auth/policy.js';
 import { isoAfter, isoNow, type Clock } from '../../core/clock.js';
 import { AppError, conflict, notFound, unauthenticated } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
@@ -176,7 +187,10 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
   }
 
   return {
-    async createOrganization(actor: Actor, input: { slug: string; name: string; nameEn?: string | undefined; kind: OrgKind }): Promise<Organization> {
+    async createOrganization(
+      actor: Actor,
+      input: { slug: string; name: string; nameEn?: string | undefined; kind: OrgKind },
+    ): Promise<Organization> {
       authorize(actor, 'org.create');
       if (await repo.findOrganization(input.slug)) throw conflict(`An organisation with the slug "${input.slug}" exists already`);
       const row: OrganizationRow = {
@@ -298,7 +312,14 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
       const csrfToken = randomSecret();
       const now = isoNow(clock);
       const expiresAt = isoAfter(clock, SESSION_IDLE_MS);
-      await repo.insertSession({ id_hash: hashSecret(sessionToken), user_id: user.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now });
+      await repo.insertSession({
+        id_hash: hashSecret(sessionToken),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+      });
       const actor: UserActor = { kind: 'user', userId: user.id, memberships: await membershipsOf(user.id), via: 'session', scopes: SCOPES };
       await audit(actor, 'auth.login', user.id, null);
       return { sessionToken, csrfToken, expiresAt, me: await me(actor) };
@@ -338,7 +359,14 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
       if (row.last_used_at === null || Date.parse(now) - Date.parse(row.last_used_at) > SESSION_TOUCH_INTERVAL_MS) {
         await repo.markApiTokenUsed(row.id, now);
       }
-      return { kind: 'user', userId: user.id, memberships, via: 'token', scopes: JSON.parse(row.scopes) as Scope[], tokenOrgId: row.org_id };
+      return {
+        kind: 'user',
+        userId: user.id,
+        memberships,
+        via: 'token',
+        scopes: JSON.parse(row.scopes) as Scope[],
+        tokenOrgId: row.org_id,
+      };
     },
 
     async createApiToken(
@@ -422,8 +450,17 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
       const csrfToken = randomSecret();
       const now = isoNow(clock);
       const expiresAt = isoAfter(clock, SESSION_IDLE_MS);
-      await repo.insertSession({ id_hash: hashSecret(sessionToken), user_id: user.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now });
-      await audit({ kind: 'user', userId: user.id, memberships: [], via: 'session', scopes: SCOPES }, 'auth.login_oidc', user.id, null, { issuer: claims.issuer });
+      await repo.insertSession({
+        id_hash: hashSecret(sessionToken),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+      });
+      await audit({ kind: 'user', userId: user.id, memberships: [], via: 'session', scopes: SCOPES }, 'auth.login_oidc', user.id, null, {
+        issuer: claims.issuer,
+      });
       return { sessionToken, csrfToken, expiresAt };
     },
 

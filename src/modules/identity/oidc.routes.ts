@@ -49,9 +49,13 @@ export function registerOidcRoutes(app: ApiApp, { identity, provider, cookieSecu
       try {
         claims = await provider.finishLogin(callbackUrl, checks);
       } catch (error) {
-        throw new AppError('unauthenticated', `The identity provider's answer was refused: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+        throw new AppError(
+          'unauthenticated',
+          `The identity provider's answer was refused: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
       }
       const { sessionToken } = await identity.loginWithOidc({ issuer: provider.issuer, ...claims });
       void reply.clearCookie(CHECKS_COOKIE, { path: '/auth/oidc' });

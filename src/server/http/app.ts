@@ -71,7 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
 
   const requests = metrics.counter('datadam_http_requests_total', 'HTTP requests by method, route and status');
   const latency = metrics.histogram('datadam_http_request_duration_seconds', 'HTTP request latency by method and route');
-  metrics.gauge('datadam_process_resident_memory_bytes', 'Resident memory of this process', () => [{ labels: {}, value: process.memoryUsage().rss }]);
+  metrics.gauge('datadam_process_resident_memory_bytes', 'Resident memory of this process', () => [
+    { labels: {}, value: process.memoryUsage().rss },
+  ]);
   metrics.gauge('datadam_process_uptime_seconds', 'Seconds since this process started', () => [{ labels: {}, value: process.uptime() }]);
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -109,7 +111,10 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     // Probes and scrapers must never be throttled out of telling the truth.
     allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
     errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many requests: at most ${context.max} per ${context.after === '' ? 'minute' : 'window'}; try again in ${context.after}`),
+      new AppError(
+        'rate_limited',
+        `Too many requests: at most ${context.max} per ${context.after === '' ? 'minute' : 'window'}; try again in ${context.after}`,
+      ),
   });
   await app.register(fastifyCookie, { secret: deps.cookieSecret });
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
@@ -120,12 +125,17 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
       info: {
         title: 'datadam API',
         version: deps.version,
-        description: 'The national AI-training-data platform: census, evaluation, refinery, de-identification, release, safe zone, usage ledger.',
+        description:
+          'The national AI-training-data platform: census, evaluation, refinery, de-identification, release, safe zone, usage ledger.',
       },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-          token: { type: 'http', scheme: 'bearer', description: 'An API token (ddm_…) from POST /api/v1/tokens or `datadam admin create-token`' },
+          token: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token (ddm_…) from POST /api/v1/tokens or `datadam admin create-token`',
+          },
         },
       },
       security: [{ session: [] }, { token: [] }],
@@ -196,7 +206,12 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerIdentityRoutes(app, { identity, cookieSecure: config.cookieSecure, loginRateLimitPerMinute: 20 });
+  registerIdentityRoutes(app, {
+    identity,
+    cookieSecure: config.cookieSecure,
+    loginRateLimitPerMinute: 20,
+    oidcEnabled: deps.oidc !== undefined,
+  });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {
@@ -215,7 +230,9 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
   } else {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('datadam API is running. The web app is not built: run `npm run build:web`. API docs: /api/docs\n'),
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('datadam API is running. The web app is not built: run `npm run build:web`. API docs: /api/docs\n'),
     );
   }
 
@@ -278,21 +295,49 @@ const TITLES: Record<number, string> = {
 
 function toProblem(error: unknown): { status: number; code: string; title: string; detail: string; problems: FieldProblem[] } {
   if (isAppError(error)) {
-    return { status: error.status, code: error.code, title: TITLES[error.status] ?? 'Error', detail: error.message, problems: error.problems };
+    return {
+      status: error.status,
+      code: error.code,
+      title: TITLES[error.status] ?? 'Error',
+      detail: error.message,
+      problems: error.problems,
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const problems = error.validation.map((issue) => ({
       field: `${error.validationContext ?? 'body'}${issue.instancePath.replace(/\//g, '.')}`,
       message: issue.message ?? 'invalid',
     }));
-    return { status: 400, code: 'validation', title: 'Bad request', detail: `The request is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems };
+    return {
+      status: 400,
+      code: 'validation',
+      title: 'Bad request',
+      detail: `The request is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      problems,
+    };
   }
   if (isResponseSerializationError(error)) {
-    return { status: 500, code: 'internal', title: TITLES[500]!, detail: 'The server produced a reply that does not match its schema', problems: [] };
+    return {
+      status: 500,
+      code: 'internal',
+      title: TITLES[500]!,
+      detail: 'The server produced a reply that does not match its schema',
+      problems: [],
+    };
   }
   const fastifyError = error as Partial<FastifyError>;
   const status = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 ? fastifyError.statusCode : 500;
-  const code = status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request';
-  const detail = status >= 500 ? 'An unexpected error happened; the request id identifies it in the logs' : (fastifyError.message ?? 'Bad request');
+  const code =
+    status === 413
+      ? 'payload_too_large'
+      : status === 429
+        ? 'rate_limited'
+        : status === 415
+          ? 'unsupported_media_type'
+          : status >= 500
+            ? 'internal'
+            : 'bad_request';
+  const detail =
+    status >= 500 ? 'An unexpected error happened; the request id identifies it in the logs' : (fastifyError.message ?? 'Bad request');
   return { status, code, title: TITLES[status] ?? 'Error', detail, problems: [] };
 }
