@@ -1,0 +1,126 @@
+/**
+ * The web app in a real browser against the real server: Korean by default, English on request
+ * (and remembered), sign-in and sign-out, a wrong password explained, protected pages sent to the
+ * login and back. Screenshots go to test-results/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_OPERATOR, launchBrowser, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+
+interface Messages {
+  header: { login: string; logout: string; switchTo: string; mainNav: string };
+  home: { title: string; welcome: string };
+  login: { title: string; email: string; password: string; submit: string; wrongCredentials: string };
+  modules: Record<string, { full: string }>;
+  module: { comingSoonTitle: string };
+}
+const messages = (lang: 'ko' | 'en') =>
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', `${lang}.json`), 'utf8')) as Messages;
+const ko = messages('ko');
+const en = messages('en');
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
+
+describe('web app in chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startServer();
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+
+  async function signIn(page: Page, password: string) {
+    await page.getByLabel(ko.login.email, { exact: true }).fill(DEMO_OPERATOR.email);
+    await page.getByLabel(ko.login.password, { exact: true }).fill(password);
+    const response = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+    await page.getByRole('button', { name: ko.login.submit, exact: true }).click();
+    return response;
+  }
+
+  const heading = (page: Page) => page.getByRole('heading', { level: 1 });
+
+  it('signs in, shows the home page in Korean, switches to English for good, and signs out', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+    await heading(page).filter({ hasText: ko.home.title }).waitFor();
+
+    await page.locator('#krds-header').getByRole('link', { name: ko.header.login, exact: true }).click();
+    await page.waitForURL(/\/login$/);
+    await heading(page).filter({ hasText: ko.login.title }).waitFor();
+
+    const response = await signIn(page, DEMO_OPERATOR.password);
+    expect(response.status()).toBe(200);
+    const { user } = (await response.json()) as { user: { displayName: string } };
+    await page.waitForURL(`${server.url}/`);
+    await heading(page).filter({ hasText: ko.home.title }).waitFor();
+    expect(await heading(page).textContent()).toMatch(/[가-힣]/);
+    await page.getByText(ko.home.welcome.replace('{{name}}', user.displayName)).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'web-home-ko.png'), fullPage: true });
+
+    await page.getByRole('button', { name: ko.header.switchTo }).click();
+    await heading(page).filter({ hasText: en.home.title }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByText(en.home.welcome.replace('{{name}}', user.displayName)).waitFor();
+
+    await page.reload();
+    await heading(page).filter({ hasText: en.home.title }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'web-home-en.png'), fullPage: true });
+
+    await page.getByRole('button', { name: en.header.logout, exact: true }).click();
+    await page.waitForURL(/\/login$/);
+    await heading(page).filter({ hasText: en.login.title }).waitFor();
+    expect((await page.request.get('/api/v1/auth/me')).status()).toBe(401);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('explains a wrong password next to the form', async () => {
+    const page = await newPage();
+    await page.goto('/login');
+    const response = await signIn(page, 'not-the-password');
+    expect(response.status()).toBe(401);
+    const { detail } = (await response.json()) as { detail?: string };
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: ko.login.wrongCredentials }).waitFor();
+    if (detail) expect(await alert.textContent()).toContain(detail);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'web-login-error.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('sends a visitor of a module page to the login and back, to an honest "coming soon"', async () => {
+    const page = await newPage();
+    await page.goto('/census');
+    await page.waitForURL(/\/login\?redirect=%2Fcensus$/);
+    const response = await signIn(page, DEMO_OPERATOR.password);
+    expect(response.status()).toBe(200);
+    await page.waitForURL(`${server.url}/census`);
+    await heading(page).filter({ hasText: ko.modules.census!.full }).waitFor();
+    await page.getByRole('heading', { name: ko.module.comingSoonTitle }).waitFor();
+    // The main menu reaches every module with the keyboard alone.
+    const nav = page.getByRole('navigation', { name: ko.header.mainNav });
+    expect(await nav.getByRole('link').count()).toBe(10);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
