@@ -138,3 +138,13 @@ export async function fetchOrgs(signal?: AbortSignal): Promise<Org[]> {
   const { items } = await api<{ items: Org[] }>('/api/v1/orgs', { signal });
   return items;
 }
+
+export interface SignInProviders {
+  password: boolean;
+  oidc: { enabled: boolean; loginUrl: string | null };
+}
+
+/** How people can sign in on this deployment (password always; an identity provider when configured). */
+export async function fetchProviders(signal?: AbortSignal): Promise<SignInProviders> {
+  return api<SignInProviders>('/api/v1/auth/providers', { signal });
+}

@@ -1,8 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearch } from '@tanstack/react-router';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, login } from '../api';
+import { ApiError, fetchProviders, login } from '../api';
 import { useTitle } from '../components/useTitle';
 import { replaceSession, safeRedirect } from '../session';
 
@@ -22,6 +22,8 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const alertRef = useRef<HTMLDivElement>(null);
+  const providers = useQuery({ queryKey: ['auth', 'providers'], queryFn: ({ signal }) => fetchProviders(signal), staleTime: Infinity });
+  const ssoUrl = providers.data?.oidc.enabled ? providers.data.oidc.loginUrl : null;
 
   const signIn = useMutation({
     mutationFn: (credentials: { email: string; password: string }) => login(credentials.email, credentials.password),
@@ -126,6 +128,12 @@ export function LoginPage() {
             {signIn.isPending ? t('login.submitting') : t('login.submit')}
           </button>
         </form>
+
+        {ssoUrl && (
+          <a className="krds-btn secondary xlarge dd-block" href={ssoUrl}>
+            {t('login.sso')}
+          </a>
+        )}
       </div>
     </div>
   );
