@@ -42,6 +42,13 @@ export async function createEmptyDatabase(engine: Engine): Promise<{ config: DbC
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
+      // A closed pool's connections linger a moment; forcing the drop under them would show up as
+      // errors in the test that just closed them.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },

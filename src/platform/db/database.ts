@@ -72,6 +72,11 @@ const pgTypes = {
 
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes as pg.CustomTypesConfig });
+  // An idle connection cut by the server (restart, admin termination) emits 'error' on the pool;
+  // unheard, that would end the process. The pool replaces the connection on next use.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL connection lost while idle: ${error.message}`, 'DatadamDatabaseWarning');
+  });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   if (safe.password) safe.password = '***';

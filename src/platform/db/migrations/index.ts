@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_identity.js';
+import * as m0002 from './0002_jobs.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -7,4 +8,5 @@ import * as m0001 from './0001_identity.js';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_identity': m0001,
+  '0002_jobs': m0002,
 };
