@@ -1,7 +1,7 @@
 /** HTTP for identity: validate, call the service, shape the reply. */
 import { z } from 'zod';
 
-import { commonErrors, SESSION_COOKIE, type ApiApp } from '../shared/http.js';
+import { commonErrors, SESSION_COOKIE, setSessionCookie, type ApiApp } from '../shared/http.js';
 import {
   apiTokenSchema,
   createOrgBodySchema,
@@ -53,13 +53,7 @@ export function registerIdentityRoutes(
     },
     async (request, reply) => {
       const { sessionToken, csrfToken, me } = await identity.login(request.body.email, request.body.password);
-      void reply.setCookie(SESSION_COOKIE, sessionToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: cookieSecure,
-        maxAge: Math.floor(SESSION_IDLE_MS / 1000),
-      });
+      setSessionCookie(reply, sessionToken, { secure: cookieSecure, maxAgeSeconds: Math.floor(SESSION_IDLE_MS / 1000) });
       return { ...me, csrfToken };
     },
   );

@@ -176,6 +176,23 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
     return rows.map((m) => ({ orgId: m.org_id, orgKind: m.org_kind as OrgKind, role: m.role as Role }));
   }
 
+  /** A new session: only the hash of its token is stored, with its own CSRF token. */
+  async function openSession(userId: string): Promise<{ sessionToken: string; csrfToken: string; expiresAt: string }> {
+    const sessionToken = randomSecret();
+    const csrfToken = randomSecret();
+    const now = isoNow(clock);
+    const expiresAt = isoAfter(clock, SESSION_IDLE_MS);
+    await repo.insertSession({
+      id_hash: hashSecret(sessionToken),
+      user_id: userId,
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: expiresAt,
+      last_seen_at: now,
+    });
+    return { sessionToken, csrfToken, expiresAt };
+  }
+
   async function me(actor: Actor): Promise<Me> {
     const user = requireUser(actor);
     const row = await requireUserRow(user.userId);
@@ -308,18 +325,7 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
       const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
       if (!user || !ok || user.password_hash === null) throw unauthenticated('The email or the password is wrong');
       if (user.disabled_at !== null) throw unauthenticated('This account is disabled');
-      const sessionToken = randomSecret();
-      const csrfToken = randomSecret();
-      const now = isoNow(clock);
-      const expiresAt = isoAfter(clock, SESSION_IDLE_MS);
-      await repo.insertSession({
-        id_hash: hashSecret(sessionToken),
-        user_id: user.id,
-        csrf_token: csrfToken,
-        created_at: now,
-        expires_at: expiresAt,
-        last_seen_at: now,
-      });
+      const { sessionToken, csrfToken, expiresAt } = await openSession(user.id);
       const actor: UserActor = { kind: 'user', userId: user.id, memberships: await membershipsOf(user.id), via: 'session', scopes: SCOPES };
       await audit(actor, 'auth.login', user.id, null);
       return { sessionToken, csrfToken, expiresAt, me: await me(actor) };
@@ -446,22 +452,11 @@ export function createIdentityService({ repo, clock }: IdentityServiceDeps) {
       }
       const user = await repo.findUser(identity.user_id);
       if (!user || user.disabled_at !== null) throw unauthenticated('This account is disabled');
-      const sessionToken = randomSecret();
-      const csrfToken = randomSecret();
-      const now = isoNow(clock);
-      const expiresAt = isoAfter(clock, SESSION_IDLE_MS);
-      await repo.insertSession({
-        id_hash: hashSecret(sessionToken),
-        user_id: user.id,
-        csrf_token: csrfToken,
-        created_at: now,
-        expires_at: expiresAt,
-        last_seen_at: now,
-      });
+      const session = await openSession(user.id);
       await audit({ kind: 'user', userId: user.id, memberships: [], via: 'session', scopes: SCOPES }, 'auth.login_oidc', user.id, null, {
         issuer: claims.issuer,
       });
-      return { sessionToken, csrfToken, expiresAt };
+      return session;
     },
 
     async listAuditEvents(actor: Actor, limit = 100) {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { OidcLoginChecks, OidcProvider } from '../../core/ports.js';
-import { SESSION_COOKIE, type ApiApp } from '../shared/http.js';
+import { setSessionCookie, type ApiApp } from '../shared/http.js';
 import { SESSION_IDLE_MS, type IdentityService } from './identity.service.js';
 
 export type { OidcProvider } from '../../core/ports.js';
@@ -59,13 +59,7 @@ export function registerOidcRoutes(app: ApiApp, { identity, provider, cookieSecu
       }
       const { sessionToken } = await identity.loginWithOidc({ issuer: provider.issuer, ...claims });
       void reply.clearCookie(CHECKS_COOKIE, { path: '/auth/oidc' });
-      void reply.setCookie(SESSION_COOKIE, sessionToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: cookieSecure,
-        maxAge: Math.floor(SESSION_IDLE_MS / 1000),
-      });
+      setSessionCookie(reply, sessionToken, { secure: cookieSecure, maxAgeSeconds: Math.floor(SESSION_IDLE_MS / 1000) });
       return reply.redirect('/', 302);
     },
   );

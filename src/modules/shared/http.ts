@@ -2,7 +2,14 @@
  * What every module's routes share: the typed Fastify instance they register on, the actor the
  * server resolved for each request, and the problem document schema of RFC 9457.
  */
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../core/auth/policy.js';
@@ -45,3 +52,14 @@ export const commonErrors = {
 } as const;
 
 export const SESSION_COOKIE = 'datadam_session';
+
+/** Sets the session cookie: HttpOnly (scripts cannot read it), SameSite=Lax, Secure behind https. */
+export function setSessionCookie(reply: FastifyReply, token: string, options: { secure: boolean; maxAgeSeconds: number }): void {
+  void reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    maxAge: options.maxAgeSeconds,
+  });
+}
