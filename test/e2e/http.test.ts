@@ -92,6 +92,7 @@ describe('HTTP platform', () => {
     const docs = await t.current.app.inject({ url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');
+    expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     const checkedIn = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
     expect(checkedIn, 'docs/openapi.json is out of date: run `npm run openapi`').toBe(await renderOpenApi());
   });

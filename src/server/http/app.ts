@@ -143,7 +143,12 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    // Its default policy upgrades to https, which breaks the page on a plain-http deployment.
+    transformStaticCSP: (header) => (config.publicUrl.startsWith('https:') ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')),
+  });
 
   // Who is asking, for every request; a bad bearer token is an error rather than a silent anonymous.
   app.decorateRequest('actor', null as never);
