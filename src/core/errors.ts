@@ -30,7 +30,10 @@ const STATUS: Record<ErrorCode, number> = {
 export interface FieldProblem {
   /** Where the problem is: a field path, a column name, or `row 40213`. */
   field: string;
+  /** In English. */
   message: string;
+  /** The same in Korean, where the service has it (forms shown to Korean stewards do). */
+  messageKo?: string;
 }
 
 export class AppError extends Error {

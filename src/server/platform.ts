@@ -8,6 +8,9 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { BlobStore, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
+import { censusJobs, censusSchedules } from '../modules/census/census.jobs.js';
+import { createCensusRepository } from '../modules/census/census.repository.js';
+import { createCensusService, type CensusService } from '../modules/census/census.service.js';
 import { identityJobs, identitySchedules } from '../modules/identity/identity.jobs.js';
 import { createIdentityRepository } from '../modules/identity/identity.repository.js';
 import { createIdentityService, type IdentityService } from '../modules/identity/identity.service.js';
@@ -28,6 +31,7 @@ export interface Platform {
   registry: JobRegistry;
   schedules: ScheduledJob[];
   identity: IdentityService;
+  census: CensusService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -51,11 +55,12 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
   }
   const blobStore = openBlobStore(config.blob);
   const identity = createIdentityService({ repo: createIdentityRepository(database.db), clock });
+  const census = createCensusService({ repo: createCensusRepository(database.db), clock });
 
   const registry = new JobRegistry();
-  const jobs: JobSpec[] = [...identityJobs(identity)];
+  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census)];
   for (const job of jobs) registry.register({ ...job, handler: (payload, ctx) => job.handler(payload, ctx) });
-  const schedules = [...identitySchedules];
+  const schedules = [...identitySchedules, ...censusSchedules];
   registry.assertHandlersFor(schedules.map((s) => s.name));
 
   const queue = createDbJobQueue({ database, clock, defaultsFor: (name) => registry.defaultsFor(name) });
@@ -71,6 +76,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     registry,
     schedules,
     identity,
+    census,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

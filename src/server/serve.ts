@@ -53,6 +53,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     config,
     logger,
     identity: platform.identity,
+    census: platform.census,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -63,6 +63,7 @@ beforeAll(async () => {
     config,
     logger: pino({ level: 'silent' }),
     identity: platform.identity,
+    census: platform.census,
     readinessChecks: platform.readinessChecks,
     ...(platform.oidc ? { oidc: platform.oidc } : {}),
     cookieSecret: platform.secret,

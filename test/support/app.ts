@@ -33,6 +33,7 @@ export async function createTestApp(engine: Engine, options: { clock?: Clock; en
     config,
     logger: pino({ level: 'silent' }),
     identity: platform.identity,
+    census: platform.census,
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,
     version: 'test',

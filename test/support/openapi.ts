@@ -17,6 +17,7 @@ export async function renderOpenApi(): Promise<string> {
       config,
       logger: pino({ level: 'silent' }),
       identity: platform.identity,
+      census: platform.census,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

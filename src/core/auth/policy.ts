@@ -48,6 +48,8 @@ const isMember = (a: UserActor, orgId: string | undefined) => orgId !== undefine
 const hasRoleIn = (a: UserActor, orgId: string | undefined, role: Role) =>
   orgId !== undefined && a.memberships.some((m) => m.orgId === orgId && m.role === role);
 const isAuditor = (a: UserActor) => a.memberships.some((m) => m.role === 'auditor');
+/** An agency's census is filled in by its stewards; its org_admin may stand in for them. */
+const isStewardOf = (a: UserActor, orgId: string | undefined) => hasRoleIn(a, orgId, 'steward') || hasRoleIn(a, orgId, 'org_admin');
 
 const RULES = {
   /** Name, kind: public facts about any organisation. */
@@ -62,6 +64,19 @@ const RULES = {
   'token.create': { scope: 'admin', allow: (a, org) => isMember(a, org) },
   'audit.read': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
   'jobs.read': { scope: 'read', allow: (a) => isOperator(a) },
+  /** Accepted census entries are the inventory everyone signed in may consult. */
+  'census.read': { scope: 'read', allow: () => true },
+  /** Drafts, returned and submitted entries, and their history: the agency's stewards and oversight. */
+  'census.read_private': { scope: 'read', allow: (a, org) => isOperator(a) || isAuditor(a) || isStewardOf(a, org) },
+  /** Every entry of every agency. */
+  'census.read_all': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  /** Create, edit and submit an agency's entries: its own stewards only, not even the operator. */
+  'census.edit': { scope: 'write', allow: (a, org) => isStewardOf(a, org) },
+  /** Accept, return and reopen submitted entries. */
+  'census.review': { scope: 'write', allow: (a) => isOperator(a) },
+  /** Open and close campaigns, send reminders. */
+  'census.manage_campaigns': { scope: 'write', allow: (a) => isOperator(a) },
+  'census.dashboard': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
 } satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof RULES;

@@ -163,7 +163,11 @@ export const censusFormSchema = z
     descriptionEn: optionalText(20_000),
     department: optionalText(200),
     contactName: optionalText(100),
-    contactEmail: z.email().max(320).optional().or(z.literal('').transform(() => undefined)),
+    contactEmail: z
+      .email()
+      .max(320)
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     contactPhone: optionalText(40),
     readiness: READINESS.schema,
     structure: STRUCTURE.schema,
@@ -268,7 +272,11 @@ export const FIELD_CHOICES: Partial<Record<keyof CensusForm, Record<string, Labe
 export function submissionProblems(form: CensusForm): Array<{ field: keyof CensusForm; message: Labels }> {
   const problems: Array<{ field: keyof CensusForm; message: Labels }> = [];
   const need = (field: keyof CensusForm, present: boolean) => {
-    if (!present) problems.push({ field, message: { ko: `${FIELD_LABELS[field].ko}을(를) 입력하세요`, en: `${FIELD_LABELS[field].en} is required to submit` } });
+    if (!present)
+      problems.push({
+        field,
+        message: { ko: `${FIELD_LABELS[field].ko}을(를) 입력하세요`, en: `${FIELD_LABELS[field].en} is required to submit` },
+      });
   };
   need('purpose', form.purpose !== undefined);
   need('formats', form.formats.length > 0);

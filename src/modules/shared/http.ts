@@ -38,7 +38,15 @@ export const problemSchema = z
     instance: z.string().optional(),
     code: z.string().optional(),
     requestId: z.string().optional(),
-    problems: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    problems: z
+      .array(
+        z.object({
+          field: z.string(),
+          message: z.string().describe('In English'),
+          messageKo: z.string().optional().describe('The same in Korean, when the service has it'),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document' });
 

@@ -26,6 +26,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../core/config.js';
 import { AppError, isAppError, type FieldProblem } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
+import { registerCensusRoutes } from '../../modules/census/census.routes.js';
+import type { CensusService } from '../../modules/census/census.service.js';
 import { registerIdentityRoutes } from '../../modules/identity/identity.routes.js';
 import type { IdentityService } from '../../modules/identity/identity.service.js';
 import { registerOidcRoutes, type OidcProvider } from '../../modules/identity/oidc.routes.js';
@@ -37,6 +39,7 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   identity: IdentityService;
+  census: CensusService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -217,6 +220,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     loginRateLimitPerMinute: 20,
     oidcEnabled: deps.oidc !== undefined,
   });
+  registerCensusRoutes(app, { census: deps.census });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {
