@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The installed command runs the compiled CLI; `npm run build` produces it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

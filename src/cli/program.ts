@@ -13,6 +13,7 @@ import { createLogger } from '../server/logger.js';
 import { openPlatform, type Platform } from '../server/platform.js';
 import { packageVersion, serve } from '../server/serve.js';
 import { startPlatformWorker } from '../server/worker.js';
+import { registerCensusCommands } from './census.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printResult, reportError } from './output.js';
 
 const SYSTEM: Actor = { kind: 'system', name: 'cli' };
@@ -236,6 +237,8 @@ export function buildProgram(): Command {
       printResult(options, orgs, () => orgs.map((o) => `${o.slug}\t${o.kind}\t${o.name}`).join('\n'));
     }),
   );
+
+  registerCensusCommands(program, { dataCommand, action, withPlatform });
 
   return program;
 }

@@ -10,6 +10,7 @@ import type { Config } from '../core/config.js';
 import type { BlobStore, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
 import { censusJobs, censusSchedules } from '../modules/census/census.jobs.js';
 import { createCensusRepository } from '../modules/census/census.repository.js';
+import { createCensusFilesService, type CensusFilesService } from '../modules/census/census-files.service.js';
 import { createCensusService, type CensusService } from '../modules/census/census.service.js';
 import { identityJobs, identitySchedules } from '../modules/identity/identity.jobs.js';
 import { createIdentityRepository } from '../modules/identity/identity.repository.js';
@@ -32,6 +33,7 @@ export interface Platform {
   schedules: ScheduledJob[];
   identity: IdentityService;
   census: CensusService;
+  censusFiles: CensusFilesService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -55,7 +57,9 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
   }
   const blobStore = openBlobStore(config.blob);
   const identity = createIdentityService({ repo: createIdentityRepository(database.db), clock });
-  const census = createCensusService({ repo: createCensusRepository(database.db), clock });
+  const censusRepo = createCensusRepository(database.db);
+  const census = createCensusService({ repo: censusRepo, clock });
+  const censusFiles = createCensusFilesService({ repo: censusRepo, clock });
 
   const registry = new JobRegistry();
   const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census)];
@@ -77,6 +81,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     schedules,
     identity,
     census,
+    censusFiles,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

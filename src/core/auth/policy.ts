@@ -76,6 +76,8 @@ const RULES = {
   'census.review': { scope: 'write', allow: (a) => isOperator(a) },
   /** Open and close campaigns, send reminders. */
   'census.manage_campaigns': { scope: 'write', allow: (a) => isOperator(a) },
+  /** Importing a catalog that names its agencies (and creates those not yet known): the operator's. */
+  'census.import_catalog': { scope: 'write', allow: (a) => isOperator(a) },
   'census.dashboard': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
 } satisfies Record<string, ActionRule>;
 

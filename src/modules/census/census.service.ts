@@ -21,6 +21,7 @@ import {
   type CensusForm,
   type Labels,
 } from './census.form.js';
+import type { ExportRow } from './export/writers.js';
 import type { CensusRepository, EntrySummaryRow, EntryVisibility, EntryWithOrg } from './census.repository.js';
 import type { CampaignStatus, CensusCampaignRow, CensusEntryRow, ChangeKind, EntryStatus } from './census.tables.js';
 
@@ -602,6 +603,38 @@ export function createCensusService({ repo, clock, domains = DEFAULT_DOMAINS }: 
       });
       const page = rows.slice(0, limit);
       return { items: page.map(toSummary), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    },
+
+    /** Every entry the actor may see that matches the filter, streamed a page at a time, for exports. */
+    async *exportRows(
+      actor: Actor,
+      query: { org?: string | undefined; campaign?: string | undefined; status?: EntryStatus | undefined },
+    ): AsyncGenerator<ExportRow> {
+      const visibility = visibilityOf(actor);
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await repo.exportPage({
+          visibility,
+          orgId: query.org,
+          campaignId: query.campaign,
+          status: query.status,
+          afterId,
+          limit: 1000,
+        });
+        for (const row of page) {
+          yield {
+            id: row.id,
+            orgName: row.org_name,
+            orgCode: row.org_code ?? undefined,
+            status: row.status,
+            version: row.version,
+            updatedAt: row.updated_at,
+            form: JSON.parse(row.form) as Partial<CensusForm>,
+          };
+        }
+        if (page.length < 1000) return;
+        afterId = page[page.length - 1]!.id;
+      }
     },
 
     async getEntry(actor: Actor, id: string): Promise<Entry> {

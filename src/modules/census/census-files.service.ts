@@ -1,0 +1,269 @@
+/**
+ * Bulk import of census entries (exports stream from the census service): a file (CSV in any of its Korean encodings, XLSX, JSON, JSONL)
+ * read row by row through a mapping, validated, and written in one transaction, so that an import
+ * either lands whole (or, when asked, with its valid rows only) or leaves nothing behind — also
+ * when the process is killed half-way. Memory stays flat: rows are written in batches as they come.
+ */
+import { authorize, type Actor } from '../../core/auth/policy.js';
+import { isoNow, type Clock } from '../../core/clock.js';
+import { AppError, notFound } from '../../core/errors.js';
+import { DEFAULT_DOMAINS, type Labels } from './census.form.js';
+import type { CensusRepository } from './census.repository.js';
+import { importedEntryRow } from './census.service.js';
+import type { CensusEntryRow, EntryStatus } from './census.tables.js';
+import { DuplicateIndex } from './import/duplicates.js';
+import type { Mapping } from './import/mapping.js';
+import { ImportFileError, type ReadMeta, type RowError } from './import/types.js';
+import { importRows } from './import/validate.js';
+
+/** Errors kept in a report; the count of all of them is kept besides. */
+export const MAX_REPORTED_ERRORS = 1000;
+const BATCH_ROWS = 1000;
+
+export interface ImportRequest {
+  source: AsyncIterable<Uint8Array>;
+  fileName: string;
+  mapping: Mapping;
+  /** Import the valid rows even when others are rejected (otherwise nothing is imported then). */
+  validRowsOnly: boolean;
+  /** Validate and count everything, then roll back. */
+  dryRun?: boolean;
+  /** The agency every row belongs to; required for stewards, and for mappings without agency columns. */
+  orgId?: string;
+  campaignId?: string;
+  /** The status imported entries get: 'draft' for stewards to review and submit, 'accepted' for a published catalog. */
+  status?: Extract<EntryStatus, 'draft' | 'accepted'>;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  rows: number;
+  valid: number;
+  rejected: number;
+}
+
+export interface ImportReport {
+  /** Entries written (in a dry run, or when the import was refused: that would have been written). */
+  imported: number;
+  rejected: number;
+  /** Rows whose (source, external id) an earlier import already brought in; left as they are. */
+  unchanged: number;
+  errors: RowError[];
+  /** All errors, of which `errors` holds the first MAX_REPORTED_ERRORS. */
+  errorCount: number;
+  /** New duplicate flags between entries of one agency with the same title (each pair once). */
+  duplicates: number;
+  /** The agencies that received entries: hand them to `flagSimilarTitles` once the import is in. */
+  orgIds: string[];
+  rows: number;
+  /** True when the entries are in the database. */
+  committed: boolean;
+  format: string | undefined;
+  encoding: string | undefined;
+  agenciesCreated: number;
+}
+
+/** Thrown inside the transaction to undo it; never escapes `importEntries`. */
+class Rollback extends Error {}
+
+export interface CensusFilesServiceDeps {
+  repo: CensusRepository;
+  clock: Clock;
+  domains?: Record<string, Labels>;
+}
+
+export function createCensusFilesService({ repo, clock, domains = DEFAULT_DOMAINS }: CensusFilesServiceDeps) {
+  async function fixedAgency(actor: Actor, orgId: string | undefined) {
+    if (orgId === undefined) {
+      authorize(actor, 'census.import_catalog');
+      return undefined;
+    }
+    const org = await repo.findOrganization(orgId);
+    if (!org) throw notFound(`Organisation ${orgId}`);
+    authorize(actor, 'census.edit', { orgId: org.id });
+    if (org.kind !== 'agency') throw new AppError('validation', `${org.name} is not an agency: census entries belong to agencies`);
+    return org;
+  }
+
+  async function checkCampaign(campaignId: string | undefined) {
+    if (campaignId === undefined) return undefined;
+    const campaign = await repo.findCampaign(campaignId);
+    if (!campaign) throw notFound(`Campaign ${campaignId}`);
+    if (campaign.status !== 'open') throw new AppError('conflict', `The campaign "${campaign.title}" is closed`);
+    const targets = await repo.campaignTargets([campaign.id]);
+    return { id: campaign.id, targets: new Set(targets.map((t) => t.org_id)) };
+  }
+
+  return {
+    /**
+     * Flags entries of the same agency whose titles are near-identical (see DuplicateIndex), for a
+     * steward or the operator to merge. Idempotent: flagging a pair again changes nothing. Runs after
+     * an import has committed, so the import's transaction stays short.
+     */
+    async flagSimilarTitles(orgIds: readonly string[]): Promise<{ flagged: number }> {
+      const now = isoNow(clock);
+      let flagged = 0;
+      for (const orgId of orgIds) {
+        const index = new DuplicateIndex();
+        const pairs: Array<{ id: string; similar: string[] }> = [];
+        for (const entry of await repo.titlesOfOrganization(orgId)) {
+          const similar = index.add(orgId, entry.id, entry.title, entry.org_name);
+          if (similar.length > 0) pairs.push({ id: entry.id, similar });
+        }
+        if (pairs.length === 0) continue;
+        await repo.transaction(async (tx) => {
+          for (const { id, similar } of pairs) await tx.flagDuplicatePairs(id, similar, now);
+        });
+        flagged += pairs.length;
+      }
+      return { flagged };
+    },
+
+    /**
+     * Imports a file of census entries. Nothing is written unless every row is valid, or
+     * `validRowsOnly` says to write the valid ones; the report names every rejected row and column.
+     */
+    async importEntries(actor: Actor, request: ImportRequest): Promise<ImportReport> {
+      const mapping = request.mapping.domains ? request.mapping : { ...request.mapping, domains };
+      const agency = await fixedAgency(actor, request.orgId);
+      const campaign = await checkCampaign(request.campaignId);
+      if (campaign && agency && !campaign.targets.has(agency.id)) {
+        throw new AppError('validation', `${agency.name} is not a target of this campaign`);
+      }
+      const status = request.status ?? 'draft';
+      const by = actor.kind === 'user' ? actor.userId : null;
+      const now = isoNow(clock);
+      const meta: ReadMeta = {};
+      const report: ImportReport = {
+        imported: 0,
+        rejected: 0,
+        unchanged: 0,
+        errors: [],
+        errorCount: 0,
+        duplicates: 0,
+        orgIds: [],
+        rows: 0,
+        committed: false,
+        format: undefined,
+        encoding: undefined,
+        agenciesCreated: 0,
+      };
+      const reject = (errors: RowError[]) => {
+        report.rejected += 1;
+        report.errorCount += errors.length;
+        for (const error of errors) if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error);
+      };
+
+      try {
+        await repo.transaction(async (tx) => {
+          const agencies = new Map<string, { id: string; name: string }>();
+          const touchedOrgs = new Set<string>();
+          let batch: CensusEntryRow[] = [];
+
+          const flush = async () => {
+            if (batch.length === 0) return;
+            // Entries an earlier import brought in stay as they are; knowing them before the insert
+            // keeps the counts exact and the duplicate flags pointing at rows that exist.
+            const externalIds = batch.map((row) => row.external_id).filter((id): id is string => id !== null);
+            const existing = new Set((await tx.findEntriesByExternalIds(mapping.source, externalIds)).map((e) => e.external_id));
+            const fresh = batch.filter((row) => row.external_id === null || !existing.has(row.external_id));
+            report.unchanged += batch.length - fresh.length;
+            report.imported += await tx.insertImportedEntries(fresh);
+            batch = [];
+          };
+
+          const resolveAgency = async (
+            code: string | undefined,
+            name: string | undefined,
+          ): Promise<{ id: string; name: string } | RowError[]> => {
+            if (agency) {
+              const matches =
+                (code === undefined || code === agency.code) && (name === undefined || code !== undefined || name === agency.name);
+              return matches ? agency : [];
+            }
+            if (code === undefined || name === undefined) return [];
+            const cached = agencies.get(code);
+            if (cached) return cached;
+            const found = await tx.findOrCreateAgency(code, name, now);
+            if (found.created) report.agenciesCreated += 1;
+            agencies.set(code, found);
+            return found;
+          };
+
+          try {
+            for await (const mapped of importRows(request.source, { mapping, fileName: request.fileName, meta })) {
+              report.rows += 1;
+              if (!mapped.form) {
+                reject(mapped.errors);
+              } else {
+                const org = await resolveAgency(mapped.agency?.code, mapped.agency?.name);
+                if (Array.isArray(org)) {
+                  reject([
+                    agency
+                      ? {
+                          row: mapped.row,
+                          column: '',
+                          message: `이 행의 기관이 가져오기 대상 기관(${agency.name})과 다릅니다`,
+                          messageEn: `the row's agency is not the agency being imported into (${agency.name})`,
+                        }
+                      : {
+                          row: mapped.row,
+                          column: '',
+                          message: '기관 코드와 기관명이 필요합니다(또는 가져올 기관을 지정하세요)',
+                          messageEn: 'the agency code and name are required (or choose the agency to import into)',
+                        },
+                  ]);
+                } else if (campaign && !campaign.targets.has(org.id)) {
+                  reject([
+                    {
+                      row: mapped.row,
+                      column: '',
+                      message: `${org.name}은(는) 이 조사의 대상 기관이 아닙니다`,
+                      messageEn: `${org.name} is not a target of the campaign`,
+                    },
+                  ]);
+                } else {
+                  const row = importedEntryRow({
+                    orgId: org.id,
+                    agencyName: org.name,
+                    form: mapped.form,
+                    source: mapping.source,
+                    externalId: mapped.externalId ?? null,
+                    campaignId: campaign?.id ?? null,
+                    status,
+                    by,
+                    at: now,
+                  });
+                  touchedOrgs.add(org.id);
+                  batch.push(row);
+                  if (batch.length >= BATCH_ROWS) await flush();
+                }
+              }
+              if (report.rows % 1000 === 0)
+                request.onProgress?.({ rows: report.rows, valid: report.rows - report.rejected, rejected: report.rejected });
+            }
+          } catch (error) {
+            // An unreadable file is one more error in the report, at the row where reading stopped.
+            if (!(error instanceof ImportFileError)) throw error;
+            reject([error.toRowError()]);
+          }
+          await flush();
+          // Identical titles (after normalising) are flagged with the import, in one statement; the
+          // near-identical ones need a pass over each agency's titles, which `flagSimilarTitles` makes.
+          if (touchedOrgs.size > 0) report.duplicates = (await tx.flagSameTitleDuplicates(now, [...touchedOrgs])) / 2;
+          report.orgIds = [...touchedOrgs];
+          report.format = meta.format;
+          report.encoding = meta.encoding;
+          request.onProgress?.({ rows: report.rows, valid: report.rows - report.rejected, rejected: report.rejected });
+          if (request.dryRun || (report.rejected > 0 && !request.validRowsOnly)) throw new Rollback();
+        });
+        report.committed = true;
+      } catch (error) {
+        if (!(error instanceof Rollback)) throw error;
+      }
+      return report;
+    },
+  };
+}
+
+export type CensusFilesService = ReturnType<typeof createCensusFilesService>;
