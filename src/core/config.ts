@@ -40,6 +40,8 @@ export interface Config {
   logLevel: string;
   /** Requests per minute per client address on the API. */
   rateLimitPerMinute: number;
+  /** The largest file an upload may stream in (bulk imports); larger ones are refused with 413. */
+  maxUploadBytes: number;
 }
 
 export interface ConfigFlags {
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     oidc: parseOidc(env),
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.DATADAM_RATE_LIMIT ?? 1200),
+    maxUploadBytes: Number(env.DATADAM_MAX_UPLOAD_BYTES ?? 512 * 1024 * 1024),
   };
 }
 

@@ -56,18 +56,21 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     throw error;
   }
   const blobStore = openBlobStore(config.blob);
+  // The queue reads each job's defaults from the registry when something is enqueued, by which
+  // time every module has registered its jobs.
+  const registry = new JobRegistry();
+  const queue = createDbJobQueue({ database, clock, defaultsFor: (name) => registry.defaultsFor(name) });
+
   const identity = createIdentityService({ repo: createIdentityRepository(database.db), clock });
   const censusRepo = createCensusRepository(database.db);
   const census = createCensusService({ repo: censusRepo, clock });
-  const censusFiles = createCensusFilesService({ repo: censusRepo, clock });
+  const censusFiles = createCensusFilesService({ repo: censusRepo, clock, blobs: blobStore, queue, maxImportBytes: config.maxUploadBytes });
 
-  const registry = new JobRegistry();
-  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census)];
-  for (const job of jobs) registry.register({ ...job, handler: (payload, ctx) => job.handler(payload, ctx) });
+  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles)];
+  for (const job of jobs) registry.register(job);
   const schedules = [...identitySchedules, ...censusSchedules];
   registry.assertHandlersFor(schedules.map((s) => s.name));
 
-  const queue = createDbJobQueue({ database, clock, defaultsFor: (name) => registry.defaultsFor(name) });
   const oidc = config.oidc ? await createOidcProvider(config.oidc) : undefined;
 
   return {

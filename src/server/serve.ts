@@ -54,6 +54,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     logger,
     identity: platform.identity,
     census: platform.census,
+    censusFiles: platform.censusFiles,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -64,6 +64,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     identity: platform.identity,
     census: platform.census,
+    censusFiles: platform.censusFiles,
     readinessChecks: platform.readinessChecks,
     ...(platform.oidc ? { oidc: platform.oidc } : {}),
     cookieSecret: platform.secret,

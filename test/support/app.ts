@@ -34,6 +34,7 @@ export async function createTestApp(engine: Engine, options: { clock?: Clock; en
     logger: pino({ level: 'silent' }),
     identity: platform.identity,
     census: platform.census,
+    censusFiles: platform.censusFiles,
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,
     version: 'test',

@@ -18,6 +18,7 @@ export async function renderOpenApi(): Promise<string> {
       logger: pino({ level: 'silent' }),
       identity: platform.identity,
       census: platform.census,
+      censusFiles: platform.censusFiles,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

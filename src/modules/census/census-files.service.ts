@@ -4,15 +4,17 @@
  * either lands whole (or, when asked, with its valid rows only) or leaves nothing behind — also
  * when the process is killed half-way. Memory stays flat: rows are written in batches as they come.
  */
-import { authorize, type Actor } from '../../core/auth/policy.js';
+import { authorize, can, requireUser, type Actor } from '../../core/auth/policy.js';
 import { isoNow, type Clock } from '../../core/clock.js';
+import { uuidv7 } from '../../core/ids.js';
+import type { BlobStore, JobQueue } from '../../core/ports.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { DEFAULT_DOMAINS, type Labels } from './census.form.js';
 import type { CensusRepository } from './census.repository.js';
 import { importedEntryRow } from './census.service.js';
-import type { CensusEntryRow, EntryStatus } from './census.tables.js';
+import type { CensusEntryRow, CensusImportRow, EntryStatus, ImportStatus } from './census.tables.js';
 import { DuplicateIndex } from './import/duplicates.js';
-import type { Mapping } from './import/mapping.js';
+import { NAMED_MAPPINGS, NATIVE_MAPPING, type Mapping } from './import/mapping.js';
 import { ImportFileError, type ReadMeta, type RowError } from './import/types.js';
 import { importRows } from './import/validate.js';
 
@@ -33,6 +35,8 @@ export interface ImportRequest {
   campaignId?: string;
   /** The status imported entries get: 'draft' for stewards to review and submit, 'accepted' for a published catalog. */
   status?: Extract<EntryStatus, 'draft' | 'accepted'>;
+  /** Who the entries are recorded as made by, when not the actor (an import job runs for its requester). */
+  by?: string | null;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -69,10 +73,79 @@ class Rollback extends Error {}
 export interface CensusFilesServiceDeps {
   repo: CensusRepository;
   clock: Clock;
+  /** Where uploaded import files wait for the job that reads them. */
+  blobs: BlobStore;
+  queue: JobQueue;
+  /** Uploads larger than this are refused while they stream in; MAX_IMPORT_BYTES by default. */
+  maxImportBytes?: number;
   domains?: Record<string, Labels>;
 }
 
-export function createCensusFilesService({ repo, clock, domains = DEFAULT_DOMAINS }: CensusFilesServiceDeps) {
+export const RUN_IMPORT = 'census.import';
+/** The default upload limit of imports. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+/** An import started through the API, as its owner sees it. */
+export interface ImportView {
+  id: string;
+  parentId: string | null;
+  status: ImportStatus;
+  fileName: string;
+  size: number;
+  mapping: string;
+  orgId: string | null;
+  campaignId: string | null;
+  dryRun: boolean;
+  validRowsOnly: boolean;
+  encoding: string | null;
+  format: string | null;
+  rows: number;
+  imported: number;
+  rejected: number;
+  unchanged: number;
+  duplicates: number;
+  committed: boolean;
+  errorCount: number;
+  errors: RowError[];
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+const toImportView = (row: CensusImportRow): ImportView => ({
+  id: row.id,
+  parentId: row.parent_id,
+  status: row.status,
+  fileName: row.file_name,
+  size: row.size,
+  mapping: row.mapping,
+  orgId: row.org_id,
+  campaignId: row.campaign_id,
+  dryRun: row.dry_run === 1,
+  validRowsOnly: row.valid_rows_only === 1,
+  encoding: row.encoding,
+  format: row.format,
+  rows: row.rows,
+  imported: row.imported,
+  rejected: row.rejected,
+  unchanged: row.unchanged,
+  duplicates: row.duplicates,
+  committed: row.committed === 1,
+  errorCount: row.error_count,
+  errors: JSON.parse(row.errors) as RowError[],
+  error: row.failure,
+  createdAt: row.created_at,
+  finishedAt: row.finished_at,
+});
+
+export function createCensusFilesService({
+  repo,
+  clock,
+  blobs,
+  queue,
+  maxImportBytes = MAX_IMPORT_BYTES,
+  domains = DEFAULT_DOMAINS,
+}: CensusFilesServiceDeps) {
   async function fixedAgency(actor: Actor, orgId: string | undefined) {
     if (orgId === undefined) {
       authorize(actor, 'census.import_catalog');
@@ -94,7 +167,162 @@ export function createCensusFilesService({ repo, clock, domains = DEFAULT_DOMAIN
     return { id: campaign.id, targets: new Set(targets.map((t) => t.org_id)) };
   }
 
-  return {
+  async function visibleImport(actor: Actor, id: string): Promise<CensusImportRow> {
+    const row = await repo.findImport(id);
+    // Others' imports are not even known to exist.
+    if (!row || !(row.org_id === null ? can(actor, 'census.import_catalog') : can(actor, 'census.read_private', { orgId: row.org_id }))) {
+      throw notFound(`Import ${id}`);
+    }
+    return row;
+  }
+
+  async function enqueue(row: CensusImportRow): Promise<ImportView> {
+    await repo.insertImport(row);
+    await queue.enqueue(RUN_IMPORT, { importId: row.id }, { idempotencyKey: `census-import:${row.id}` });
+    return toImportView(row);
+  }
+
+  const service = {
+    /**
+     * Takes an uploaded file into the blob store (refusing it past MAX_IMPORT_BYTES) and queues its
+     * import; who may import into what is checked now, before any byte is kept.
+     */
+    async startImport(
+      actor: Actor,
+      input: {
+        body: AsyncIterable<Uint8Array>;
+        fileName: string;
+        mapping: string;
+        orgId?: string | undefined;
+        campaignId?: string | undefined;
+        dryRun: boolean;
+        validRowsOnly: boolean;
+      },
+    ): Promise<ImportView> {
+      requireUser(actor);
+      const mapping = NAMED_MAPPINGS[input.mapping];
+      if (!mapping) {
+        throw new AppError('validation', `Unknown mapping "${input.mapping}": use ${Object.keys(NAMED_MAPPINGS).join(' or ')}`, {
+          problems: [{ field: 'mapping', message: `one of ${Object.keys(NAMED_MAPPINGS).join(', ')}` }],
+        });
+      }
+      const agency = await fixedAgency(actor, input.orgId);
+      const campaign = await checkCampaign(input.campaignId);
+      if (campaign && agency && !campaign.targets.has(agency.id))
+        throw new AppError('validation', `${agency.name} is not a target of this campaign`);
+      const stored = await blobs.put(input.body, { maxBytes: maxImportBytes });
+      return enqueue({
+        id: uuidv7(),
+        parent_id: null,
+        org_id: agency?.id ?? null,
+        campaign_id: campaign?.id ?? null,
+        created_by: actor.kind === 'user' ? actor.userId : null,
+        file_name: input.fileName,
+        blob_key: stored.key,
+        size: stored.size,
+        mapping: input.mapping,
+        dry_run: input.dryRun ? 1 : 0,
+        valid_rows_only: input.validRowsOnly ? 1 : 0,
+        status: 'queued',
+        rows: 0,
+        imported: 0,
+        rejected: 0,
+        unchanged: 0,
+        duplicates: 0,
+        error_count: 0,
+        errors: '[]',
+        committed: 0,
+        encoding: null,
+        format: null,
+        failure: null,
+        created_at: isoNow(clock),
+        finished_at: null,
+      });
+    },
+
+    async getImport(actor: Actor, id: string): Promise<ImportView> {
+      return toImportView(await visibleImport(actor, id));
+    },
+
+    /** Imports for real the file a finished dry run checked. */
+    async commitImport(actor: Actor, id: string, input: { validRowsOnly: boolean }): Promise<ImportView> {
+      const dryRun = await visibleImport(actor, id);
+      await fixedAgency(actor, dryRun.org_id ?? undefined);
+      if (dryRun.dry_run !== 1 || dryRun.status !== 'done') throw new AppError('conflict', 'Only a finished dry run can be committed');
+      if (dryRun.rejected > 0 && !input.validRowsOnly) {
+        throw new AppError('validation', `${dryRun.rejected} rows are invalid: fix the file, or import the valid rows only`);
+      }
+      return enqueue({
+        ...dryRun,
+        id: uuidv7(),
+        parent_id: dryRun.id,
+        created_by: actor.kind === 'user' ? actor.userId : null,
+        dry_run: 0,
+        valid_rows_only: input.validRowsOnly ? 1 : 0,
+        status: 'queued',
+        rows: 0,
+        imported: 0,
+        rejected: 0,
+        unchanged: 0,
+        duplicates: 0,
+        error_count: 0,
+        errors: '[]',
+        committed: 0,
+        failure: null,
+        created_at: isoNow(clock),
+        finished_at: null,
+      });
+    },
+
+    /**
+     * The job: reads the stored file and imports it. Authorization happened when the import was
+     * started; here the platform acts for the requester, within the agency the import was bound to.
+     */
+    async runImport(id: string): Promise<ImportView> {
+      const row = await repo.findImport(id);
+      if (!row) throw notFound(`Import ${id}`);
+      if (row.status === 'done' || row.status === 'failed') return toImportView(row);
+      await repo.updateImport(id, { status: 'running' });
+      try {
+        const report = await service.importEntries(
+          { kind: 'system', name: `census-import:${id}` },
+          {
+            source: await blobs.get(row.blob_key),
+            fileName: row.file_name,
+            mapping: NAMED_MAPPINGS[row.mapping] ?? NATIVE_MAPPING,
+            validRowsOnly: row.valid_rows_only === 1,
+            dryRun: row.dry_run === 1,
+            ...(row.org_id ? { orgId: row.org_id } : {}),
+            ...(row.campaign_id ? { campaignId: row.campaign_id } : {}),
+            by: row.created_by,
+          },
+        );
+        await repo.updateImport(id, {
+          status: 'done',
+          rows: report.rows,
+          imported: report.imported,
+          rejected: report.rejected,
+          unchanged: report.unchanged,
+          duplicates: report.duplicates,
+          error_count: report.errorCount,
+          errors: JSON.stringify(report.errors),
+          committed: report.committed && row.dry_run !== 1 ? 1 : 0,
+          encoding: report.encoding ?? null,
+          format: report.format ?? null,
+          finished_at: isoNow(clock),
+        });
+        if (report.committed && row.dry_run !== 1) await service.flagSimilarTitles(report.orgIds);
+      } catch (error) {
+        // The job's retries are for passing faults; a file that cannot be imported is a result.
+        await repo.updateImport(id, {
+          status: 'failed',
+          failure: error instanceof Error ? error.message : String(error),
+          finished_at: isoNow(clock),
+        });
+      }
+      return toImportView((await repo.findImport(id))!);
+    },
+
     /**
      * Flags entries of the same agency whose titles are near-identical (see DuplicateIndex), for a
      * steward or the operator to merge. Idempotent: flagging a pair again changes nothing. Runs after
@@ -131,7 +359,7 @@ export function createCensusFilesService({ repo, clock, domains = DEFAULT_DOMAIN
         throw new AppError('validation', `${agency.name} is not a target of this campaign`);
       }
       const status = request.status ?? 'draft';
-      const by = actor.kind === 'user' ? actor.userId : null;
+      const by = request.by !== undefined ? request.by : actor.kind === 'user' ? actor.userId : null;
       const now = isoNow(clock);
       const meta: ReadMeta = {};
       const report: ImportReport = {
@@ -264,6 +492,7 @@ export function createCensusFilesService({ repo, clock, domains = DEFAULT_DOMAIN
       return report;
     },
   };
+  return service;
 }
 
 export type CensusFilesService = ReturnType<typeof createCensusFilesService>;

@@ -2,6 +2,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { uuidv7 } from '../../core/ids.js';
 import type {
+  CensusImportRow,
   CampaignStatus,
   CensusCampaignRow,
   CensusCampaignTargetRow,
@@ -234,6 +235,14 @@ function censusQueries(db: Kysely<CensusTables>) {
         .orderBy('e.id', 'desc')
         .limit(filter.limit)
         .execute() as Promise<EntrySummaryRow[]>;
+    },
+
+    insertImport: async (row: CensusImportRow) => {
+      await db.insertInto('census_imports').values(row).execute();
+    },
+    findImport: (id: string) => db.selectFrom('census_imports').selectAll().where('id', '=', id).executeTakeFirst(),
+    updateImport: async (id: string, changes: Partial<Omit<CensusImportRow, 'id'>>) => {
+      await db.updateTable('census_imports').set(changes).where('id', '=', id).execute();
     },
 
     /** Id and title of every titled entry of one organisation, oldest first: input for near-duplicate detection. */

@@ -184,3 +184,59 @@ export const createCampaignBodySchema = z.object({
 export const dashboardQuerySchema = z.object({ campaign: z.string().min(1).max(200).optional().describe('Campaign id') });
 
 export const idParamsSchema = z.object({ id: z.string().min(1).max(200) });
+
+export const importErrorSchema = z
+  .object({ row: z.number().int(), column: z.string(), message: z.string(), messageEn: z.string() })
+  .meta({ id: 'CensusImportError' });
+
+export const importSchema = z
+  .object({
+    id: z.string(),
+    parentId: z.string().nullable(),
+    status: z.enum(['queued', 'running', 'done', 'failed']),
+    fileName: z.string(),
+    size: z.number().int(),
+    mapping: z.string(),
+    orgId: z.string().nullable(),
+    campaignId: z.string().nullable(),
+    dryRun: z.boolean(),
+    validRowsOnly: z.boolean(),
+    encoding: z.string().nullable(),
+    format: z.string().nullable(),
+    rows: z.number().int(),
+    imported: z.number().int().describe('Entries written; for a dry run or a refused import, those that would have been'),
+    rejected: z.number().int(),
+    unchanged: z.number().int(),
+    duplicates: z.number().int(),
+    committed: z.boolean(),
+    errorCount: z.number().int(),
+    errors: z.array(importErrorSchema).describe('The first 1,000 errors'),
+    error: z.string().nullable().describe('Why the import could not run at all'),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'CensusImport' });
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+export const startImportQuerySchema = z.object({
+  fileName: z.string().trim().min(1).max(255),
+  mapping: z.string().default('native').describe('native (the template) or data-go-kr'),
+  orgId: z.string().max(200).optional().describe('The agency every row belongs to (required for stewards)'),
+  campaignId: z.string().max(200).optional(),
+  dryRun: flag.describe('Check and report, import nothing'),
+  validRowsOnly: flag,
+});
+
+export const commitImportBodySchema = z.object({ validRowsOnly: z.boolean().default(false) });
+
+export const exportQuerySchema = z.object({
+  format: z.enum(['csv', 'xlsx', 'json']),
+  campaign: z.string().max(200).optional(),
+  org: z.string().max(200).optional(),
+  status: z.enum(['draft', 'submitted', 'returned', 'accepted']).optional(),
+  lang: z.enum(['ko', 'en']).default('ko'),
+});

@@ -77,7 +77,43 @@ export interface CensusDuplicateFlagRow {
   resolved_at: string | null;
 }
 
+export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A bulk import started through the API (migration 0004). */
+export interface CensusImportRow {
+  id: string;
+  /** The dry run this import commits, if it is one. */
+  parent_id: string | null;
+  /** The agency every row goes to; null when the file names its agencies (the operator's imports). */
+  org_id: string | null;
+  campaign_id: string | null;
+  created_by: string | null;
+  file_name: string;
+  blob_key: string;
+  size: number;
+  mapping: string;
+  dry_run: number;
+  valid_rows_only: number;
+  status: ImportStatus;
+  rows: number;
+  imported: number;
+  rejected: number;
+  unchanged: number;
+  duplicates: number;
+  error_count: number;
+  /** JSON: the first errors of the report. */
+  errors: string;
+  committed: number;
+  encoding: string | null;
+  format: string | null;
+  /** Why the import could not run at all. */
+  failure: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface CensusTables {
+  census_imports: CensusImportRow;
   organizations: OrganizationRow & { code: string | null };
   users: Pick<UserRow, 'id' | 'display_name'>;
   census_campaigns: CensusCampaignRow;

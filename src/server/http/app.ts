@@ -26,6 +26,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../core/config.js';
 import { AppError, isAppError, type FieldProblem } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
+import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
+import type { CensusFilesService } from '../../modules/census/census-files.service.js';
 import { registerCensusRoutes } from '../../modules/census/census.routes.js';
 import type { CensusService } from '../../modules/census/census.service.js';
 import { registerIdentityRoutes } from '../../modules/identity/identity.routes.js';
@@ -40,6 +42,7 @@ export interface AppDeps {
   logger: Logger;
   identity: IdentityService;
   census: CensusService;
+  censusFiles: CensusFilesService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -221,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
     oidcEnabled: deps.oidc !== undefined,
   });
   registerCensusRoutes(app, { census: deps.census });
+  registerCensusFileRoutes(app, { census: deps.census, files: deps.censusFiles });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {

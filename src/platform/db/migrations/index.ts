@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_identity.js';
 import * as m0002 from './0002_jobs.js';
 import * as m0003 from './0003_census.js';
+import * as m0004 from './0004_census_imports.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_identity': m0001,
   '0002_jobs': m0002,
   '0003_census': m0003,
+  '0004_census_imports': m0004,
 };
