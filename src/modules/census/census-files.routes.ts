@@ -1,6 +1,6 @@
 /** HTTP for the census's files: bulk import (upload, dry run, commit), export and templates. */
 import { PassThrough, type Readable } from 'node:stream';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { commonErrors, problemSchema, type ApiApp } from '../shared/http.js';
 import type { CensusFilesService } from './census-files.service.js';
