@@ -2,8 +2,12 @@
  * Demo organisations and people for `npm start`, one per role of DESIGN §1, so every screen has
  * someone to show it to. Running it again changes nothing.
  */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import type { Actor, OrgKind, Role } from '../core/auth/policy.js';
+import { DATA_GO_KR_MAPPING } from '../modules/census/import/mapping.js';
 import type { IdentityService } from '../modules/identity/identity.service.js';
+import type { Platform } from './platform.js';
 
 export const DEMO_PASSWORD = 'datadam-demo';
 
@@ -58,4 +62,40 @@ export async function seedDemo(identity: IdentityService): Promise<{ createdUser
     createdUsers += 1;
   }
   return { createdUsers };
+}
+
+/** The demo agencies' official codes, as the data.go.kr catalog names them. */
+const DEMO_AGENCY_CODES: Record<string, string> = { nia: 'B554393', seoul: '6110000' };
+
+/**
+ * A slice of the real data.go.kr catalog as accepted census entries, and an open campaign for the
+ * demo agencies to answer. Only when the census is still empty.
+ */
+export async function seedDemoCensus(platform: Platform, file: string): Promise<{ imported: number }> {
+  const { census, censusFiles, identity } = platform;
+  if ((await census.listEntries(SYSTEM, { limit: 1 })).items.length > 0) return { imported: 0 };
+  for (const [slug, code] of Object.entries(DEMO_AGENCY_CODES)) {
+    await census.setAgencyCode(SYSTEM, (await identity.getOrganization(slug)).id, code);
+  }
+  const report = await censusFiles.importEntries(SYSTEM, {
+    source: createReadStream(file),
+    fileName: path.basename(file),
+    mapping: DATA_GO_KR_MAPPING,
+    validRowsOnly: true,
+    status: 'accepted',
+  });
+  await censusFiles.flagSimilarTitles(report.orgIds);
+  const byName = new Map((await identity.listOrganizations()).map((o) => [o.slug, o.id]));
+  const targets = ['nia', 'seoul', 'agency-1741000', 'agency-b551178', 'agency-b553991']
+    .map((slug) => byName.get(slug))
+    .filter((id): id is string => id !== undefined);
+  const year = platform.clock.now().getUTCFullYear();
+  await census.createCampaign(SYSTEM, {
+    title: `${year}년 인공지능 학습용 데이터 전수조사`,
+    description:
+      '기관이 보유한 AI 학습용 데이터와 원천 데이터를 표준 조사표로 제출해 주세요. / Please report the AI training data and raw data your agency holds on the standard form.',
+    deadline: `${year}-12-31`,
+    targetOrgIds: targets,
+  });
+  return { imported: report.imported };
 }

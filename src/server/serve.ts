@@ -6,7 +6,7 @@ import type { Config } from '../core/config.js';
 import { buildApp } from './http/app.js';
 import { MetricsRegistry, renderGauge } from './http/metrics.js';
 import { createLogger } from './logger.js';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo.js';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo, seedDemoCensus } from './demo.js';
 import { openPlatform } from './platform.js';
 import { startPlatformWorker, type RunningWorker } from './worker.js';
 
@@ -36,7 +36,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
   const platform = await openPlatform(config);
   if (options.demo) {
     const { createdUsers } = await seedDemo(platform.identity);
-    if (createdUsers > 0) logger.info({ createdUsers }, 'demo data created');
+    const { imported } = await seedDemoCensus(platform, path.join(packageRoot, 'demo', 'census', 'data-go-kr-demo.csv'));
+    if (createdUsers > 0 || imported > 0) logger.info({ createdUsers, censusEntries: imported }, 'demo data created');
   }
 
   const metrics = new MetricsRegistry();

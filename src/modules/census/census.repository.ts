@@ -99,6 +99,9 @@ function censusQueries(db: Kysely<CensusTables>) {
 
   return {
     // ── organisations ────────────────────────────────────────────────────────────────────────────
+    setOrganizationCode: async (id: string, code: string) => {
+      await db.updateTable('organizations').set({ code }).where('id', '=', id).execute();
+    },
     findOrganization: (id: string) =>
       db.selectFrom('organizations').select(['id', 'name', 'kind', 'code']).where('id', '=', id).executeTakeFirst(),
     findOrganizations: (ids: readonly string[]) =>

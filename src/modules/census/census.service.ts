@@ -806,6 +806,18 @@ export function createCensusService({ repo, clock, domains = DEFAULT_DOMAINS }: 
       return toCampaign(await visibleCampaign(actor, id));
     },
 
+    /**
+     * Records an agency's official code (e.g. data.go.kr 기관코드), so that imports naming the code
+     * file their rows under this organisation instead of creating another.
+     */
+    async setAgencyCode(actor: Actor, orgId: string, code: string): Promise<void> {
+      authorize(actor, 'census.manage_campaigns');
+      const org = await repo.findOrganization(orgId);
+      if (!org) throw notFound(`Organisation ${orgId}`);
+      if (org.kind !== 'agency') throw new AppError('validation', `${org.name} is not an agency`);
+      await repo.setOrganizationCode(orgId, code.trim());
+    },
+
     async createCampaign(
       actor: Actor,
       input: { title: string; description?: string | undefined; deadline: string; targetOrgIds: string[] },
