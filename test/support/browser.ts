@@ -8,14 +8,17 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from './postgres-server.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB_SOURCES = path.join(REPO_ROOT, 'web');
 const WEB_INDEX = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
 
-export const DEMO_OPERATOR = { email: 'operator@demo.datadam.kr', password: 'datadam-demo' } as const;
+export const DEMO_PASSWORD = 'datadam-demo';
+export const DEMO_OPERATOR = { email: 'operator@demo.datadam.kr', password: DEMO_PASSWORD } as const;
+/** Steward (and org_admin) of the agency 'nia', 한국지능정보사회진흥원. */
+export const DEMO_STEWARD = { email: 'steward@demo.datadam.kr', password: DEMO_PASSWORD } as const;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -113,4 +116,20 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Signs in through the login page and waits until the app has taken the browser to `next`
+ * (a path on the site, `/` by default).
+ */
+export async function login(page: Page, email: string, options: { password?: string; next?: string } = {}): Promise<void> {
+  const next = options.next ?? '/';
+  await page.goto(`/login?${new URLSearchParams({ redirect: next }).toString()}`);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(options.password ?? DEMO_PASSWORD);
+  const target = new URL(next, 'http://x');
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === target.pathname, { timeout: 15_000 }),
+    page.locator('form button[type="submit"]').click(),
+  ]);
 }

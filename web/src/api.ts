@@ -34,6 +34,14 @@ export interface Org {
   kind: string;
 }
 
+/** One field the server found wrong (RFC 9457 extension `problems`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  /** The message in Korean, when the server has one. */
+  messageKo?: string;
+}
+
 /** An error the API answered with, or a failure to reach it (status 0). */
 export class ApiError extends Error {
   constructor(
@@ -42,6 +50,8 @@ export class ApiError extends Error {
     /** The human explanation from the server, meant to be shown to the user. */
     readonly detail: string | undefined,
     readonly type?: string,
+    /** The fields the server found wrong, to show next to them. */
+    readonly problems: FieldProblem[] = [],
   ) {
     super(detail ?? title);
     this.name = 'ApiError';
@@ -61,6 +71,19 @@ interface Problem {
   type?: unknown;
   title?: unknown;
   detail?: unknown;
+  problems?: unknown;
+}
+
+function fieldProblems(value: unknown): FieldProblem[] {
+  if (!Array.isArray(value)) return [];
+  const out: FieldProblem[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { field, message, messageKo } = item as Record<string, unknown>;
+    if (typeof field !== 'string' || typeof message !== 'string') continue;
+    out.push(typeof messageKo === 'string' ? { field, message, messageKo } : { field, message });
+  }
+  return out;
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
@@ -73,17 +96,32 @@ async function toApiError(res: Response): Promise<ApiError> {
     }
   }
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-  return new ApiError(res.status, text(problem.title) ?? res.statusText, text(problem.detail), text(problem.type));
+  return new ApiError(
+    res.status,
+    text(problem.title) ?? res.statusText,
+    text(problem.detail),
+    text(problem.type),
+    fieldProblems(problem.problems),
+  );
 }
 
 /**
  * Sends a request to the API and returns its JSON body (undefined for 204).
  * @example const { items } = await api<{ items: Org[] }>('/api/v1/orgs');
  */
-export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: {
+    method?: string;
+    body?: unknown;
+    signal?: AbortSignal;
+    /** Sent as is, as application/octet-stream (uploads). */ rawBody?: Blob;
+  } = {},
+): Promise<T> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.rawBody !== undefined) headers['content-type'] = 'application/octet-stream';
+  else if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -91,7 +129,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       method,
       headers,
       credentials: 'same-origin',
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
       signal: init.signal,
     });
   } catch (err) {

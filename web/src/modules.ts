@@ -1,6 +1,9 @@
-// The modules of DESIGN §1 in lifecycle order. Each has a page; none is built yet.
+// The modules of DESIGN §1 in lifecycle order. Each has a page; those not built yet say so.
 
 export const MODULES = ['census', 'evaluation', 'refinery', 'deid', 'releases', 'safe-zone', 'ledger', 'vouchers', 'data-map'] as const;
 export type ModuleKey = (typeof MODULES)[number];
 
 export const modulePath = <K extends ModuleKey>(key: K): `/${K}` => `/${key}`;
+
+/** The modules that work already; the others show an honest "coming soon". */
+export const AVAILABLE_MODULES: ReadonlySet<ModuleKey> = new Set<ModuleKey>(['census']);

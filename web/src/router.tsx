@@ -1,12 +1,22 @@
 // Code-based routes: home, login, and one page per module to come. Module pages need a session;
 // visitors without one go to the login page and come back after signing in.
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, redirect, type ParsedLocation } from '@tanstack/react-router';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+  type ParsedLocation,
+} from '@tanstack/react-router';
 import { Layout } from './components/Layout';
 import { MODULES, modulePath, type ModuleKey } from './modules';
 import { ErrorPage } from './pages/ErrorPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
+import { CensusHomePage, type CensusHomeSearch } from './pages/census/CensusHomePage';
+import { EntryPage } from './pages/census/EntryPage';
+import { ImportPage } from './pages/census/ImportPage';
 import { ModulePage } from './pages/ModulePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { safeRedirect, sessionQuery } from './session';
@@ -56,7 +66,61 @@ function moduleRoute<K extends ModuleKey>(key: K) {
   });
 }
 
-const routeTree = rootRoute.addChildren([homeRoute, loginRoute, ...MODULES.map(moduleRoute)]);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+const censusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/census',
+  beforeLoad: requireSession,
+  validateSearch: (search: Record<string, unknown>): CensusHomeSearch => {
+    const status = text(search.status);
+    return {
+      ...(text(search.campaign) ? { campaign: text(search.campaign) } : {}),
+      ...(text(search.org) ? { org: text(search.org) } : {}),
+      ...(status === 'draft' || status === 'submitted' || status === 'returned' || status === 'accepted' ? { status } : {}),
+    };
+  },
+  component: CensusHomePage,
+});
+
+/** One entry; `new` is the form of an entry not saved yet (same route, so the form survives its first save). */
+const censusEntryRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/census/entries/$id',
+  beforeLoad: requireSession,
+  validateSearch: (search: Record<string, unknown>): { campaign?: string; org?: string } => ({
+    ...(text(search.campaign) ? { campaign: text(search.campaign) } : {}),
+    ...(text(search.org) ? { org: text(search.org) } : {}),
+  }),
+  component: EntryPage,
+});
+
+const censusDashboardRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/census/dashboard',
+  beforeLoad: requireSession,
+  validateSearch: (search: Record<string, unknown>): { campaign?: string } =>
+    text(search.campaign) ? { campaign: text(search.campaign) } : {},
+  // The charts library is big: only those who open the dashboard load it.
+  component: lazyRouteComponent(() => import('./pages/census/DashboardPage'), 'DashboardPage'),
+});
+
+const censusImportRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/census/import',
+  beforeLoad: requireSession,
+  component: ImportPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  homeRoute,
+  loginRoute,
+  censusRoute,
+  censusEntryRoute,
+  censusDashboardRoute,
+  censusImportRoute,
+  ...MODULES.filter((key) => key !== 'census').map(moduleRoute),
+]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({
@@ -70,5 +134,12 @@ export function createAppRouter(queryClient: QueryClient) {
 declare module '@tanstack/react-router' {
   interface Register {
     router: ReturnType<typeof createAppRouter>;
+  }
+}
+
+declare module '@tanstack/history' {
+  interface HistoryState {
+    /** The navigation only changes the address of the page shown: leave keyboard focus where it is. */
+    keepFocus?: boolean;
   }
 }

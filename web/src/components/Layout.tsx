@@ -16,15 +16,17 @@ export function Layout() {
   const queryClient = useQueryClient();
   const session = useQuery(sessionQuery).data;
   const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const keepFocus = useRouterState({ select: (s) => s.location.state.keepFocus === true });
   const mainRef = useRef<HTMLElement>(null);
   const firstPath = useRef(pathname);
 
-  // After moving to another page, put keyboard and screen-reader focus at the start of its content.
+  // After moving to another page, put keyboard and screen-reader focus at the start of its content
+  // (unless the page only changed its address, e.g. a new form saved for the first time).
   useEffect(() => {
     if (firstPath.current === pathname) return;
     firstPath.current = pathname;
-    mainRef.current?.focus({ preventScroll: true });
-  }, [pathname]);
+    if (!keepFocus) mainRef.current?.focus({ preventScroll: true });
+  }, [pathname, keepFocus]);
 
   const signOut = useMutation({
     mutationFn: logout,

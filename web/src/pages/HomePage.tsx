@@ -5,7 +5,7 @@ import type { Membership, Org, Session } from '../api';
 import { useTitle } from '../components/useTitle';
 import { currentLanguage } from '../i18n';
 import { orgKindLabel, roleLabel } from '../labels';
-import { MODULES, modulePath } from '../modules';
+import { AVAILABLE_MODULES, MODULES, modulePath } from '../modules';
 import { orgsQuery, sessionQuery } from '../session';
 
 export function HomePage() {
@@ -54,7 +54,11 @@ export function HomePage() {
               <div className="in">
                 <div className="card-top">
                   <span className="krds-badge bg-light-primary">{t('home.step', { n: index + 1 })}</span>
-                  <span className="krds-badge outline-gray">{t('home.comingSoon')}</span>
+                  {AVAILABLE_MODULES.has(key) ? (
+                    <span className="krds-badge bg-light-success">{t('home.available')}</span>
+                  ) : (
+                    <span className="krds-badge outline-gray">{t('home.comingSoon')}</span>
+                  )}
                 </div>
                 <div className="card-body">
                   <Link to={modulePath(key)} className="c-text">
