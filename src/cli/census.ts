@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, existsSync, readFileSync } from 'n
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Actor } from '../core/auth/policy.js';
 import { AppError } from '../core/errors.js';
@@ -71,8 +71,8 @@ export function registerCensusCommands(program: Command, { dataCommand, action, 
           if (!existsSync(file)) throw new AppError('bad_request', `No such file: ${file}`);
           const mapping = loadMapping(options.mapping);
           const progress = createProgress(`importing ${path.basename(file)}`);
-          const report = await withPlatform(options, async (platform) =>
-            platform.censusFiles.importEntries(SYSTEM, {
+          const { report, similar } = await withPlatform(options, async (platform) => {
+            const report = await platform.censusFiles.importEntries(SYSTEM, {
               source: createReadStream(file, { highWaterMark: 1024 * 1024 }),
               fileName: path.basename(file),
               mapping,
@@ -82,8 +82,11 @@ export function registerCensusCommands(program: Command, { dataCommand, action, 
               ...(options.campaign ? { campaignId: options.campaign } : {}),
               ...(options.org ? { orgId: await findOrg(platform, options.org) } : {}),
               onProgress: (p) => progress.update(p.rows, p.rejected > 0 ? `${p.rejected} rejected` : undefined),
-            }),
-          );
+            });
+            // Near-identical titles are flagged once the import is in, outside its transaction.
+            const similar = report.committed && !options.dryRun ? (await platform.censusFiles.flagSimilarTitles(report.orgIds)).flagged : 0;
+            return { report, similar };
+          });
           progress.finish(`${report.rows} rows read`);
           const imported = report.committed && !options.dryRun ? report.imported : 0;
           printResult(
@@ -93,6 +96,7 @@ export function registerCensusCommands(program: Command, { dataCommand, action, 
               rejected: report.rejected,
               unchanged: report.unchanged,
               duplicates: report.duplicates,
+              similarTitles: similar,
               rows: report.rows,
               committed: report.committed && !options.dryRun,
               encoding: report.encoding ?? null,

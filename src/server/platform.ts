@@ -16,6 +16,7 @@ import { identityJobs, identitySchedules } from '../modules/identity/identity.jo
 import { createIdentityRepository } from '../modules/identity/identity.repository.js';
 import { createIdentityService, type IdentityService } from '../modules/identity/identity.service.js';
 import { openBlobStore } from '../platform/blob/index.js';
+import { readRowBatchesOnWorker } from './census-import-worker.js';
 import { openDatabase, pingDatabase, type Database } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
 import { createDbJobQueue, type DbJobQueue } from '../platform/queue/db-job-queue.js';
@@ -64,7 +65,14 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
   const identity = createIdentityService({ repo: createIdentityRepository(database.db), clock });
   const censusRepo = createCensusRepository(database.db);
   const census = createCensusService({ repo: censusRepo, clock });
-  const censusFiles = createCensusFilesService({ repo: censusRepo, clock, blobs: blobStore, queue, maxImportBytes: config.maxUploadBytes });
+  const censusFiles = createCensusFilesService({
+    repo: censusRepo,
+    clock,
+    blobs: blobStore,
+    queue,
+    maxImportBytes: config.maxUploadBytes,
+    readRowBatches: readRowBatchesOnWorker,
+  });
 
   const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles)];
   for (const job of jobs) registry.register(job);

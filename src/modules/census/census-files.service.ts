@@ -16,7 +16,7 @@ import type { CensusEntryRow, CensusImportRow, EntryStatus, ImportStatus } from 
 import { DuplicateIndex } from './import/duplicates.js';
 import { NAMED_MAPPINGS, NATIVE_MAPPING, type Mapping } from './import/mapping.js';
 import { ImportFileError, type ReadMeta, type RowError } from './import/types.js';
-import { importRows } from './import/validate.js';
+import { importRows, type MappedRow } from './import/validate.js';
 
 /** Errors kept in a report; the count of all of them is kept besides. */
 export const MAX_REPORTED_ERRORS = 1000;
@@ -67,6 +67,38 @@ export interface ImportReport {
   agenciesCreated: number;
 }
 
+/**
+ * Reads, maps and validates a file's rows, a batch at a time, filling `meta` as it learns the format
+ * and encoding. Throws ImportFileError (after the batches before it) when the file cannot be read.
+ * It may do its work on another thread, so that parsing overlaps the database writes.
+ */
+export type RowBatchReader = (
+  source: AsyncIterable<Uint8Array>,
+  options: { mapping: Mapping; fileName: string; meta: ReadMeta },
+) => AsyncIterable<MappedRow[]>;
+
+/** Rows per batch a reader yields. */
+export const READ_BATCH_ROWS = 500;
+
+/** The reader that works on the calling thread. */
+export const readRowBatchesHere: RowBatchReader = async function* (source, options) {
+  let batch: MappedRow[] = [];
+  try {
+    for await (const row of importRows(source, options)) {
+      batch.push(row);
+      if (batch.length >= READ_BATCH_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    // The rows read before a file turned unreadable are reported too, then the error.
+    if (batch.length > 0) yield batch;
+    throw error;
+  }
+  if (batch.length > 0) yield batch;
+};
+
 /** Thrown inside the transaction to undo it; never escapes `importEntries`. */
 class Rollback extends Error {}
 
@@ -78,6 +110,8 @@ export interface CensusFilesServiceDeps {
   queue: JobQueue;
   /** Uploads larger than this are refused while they stream in; MAX_IMPORT_BYTES by default. */
   maxImportBytes?: number;
+  /** How files are parsed; on this thread unless the server provides a reader on a worker thread. */
+  readRowBatches?: RowBatchReader;
   domains?: Record<string, Labels>;
 }
 
@@ -144,6 +178,7 @@ export function createCensusFilesService({
   blobs,
   queue,
   maxImportBytes = MAX_IMPORT_BYTES,
+  readRowBatches = readRowBatchesHere,
   domains = DEFAULT_DOMAINS,
 }: CensusFilesServiceDeps) {
   async function fixedAgency(actor: Actor, orgId: string | undefined) {
@@ -418,57 +453,76 @@ export function createCensusFilesService({
             return found;
           };
 
+          // The agencies a batch names, found or created together before its rows are looked at.
+          const preloadAgencies = async (rows: readonly MappedRow[]) => {
+            const wanted = new Map<string, string>();
+            for (const { form, agency: named } of rows) {
+              if (form && named?.code !== undefined && named.name !== undefined && !agencies.has(named.code))
+                wanted.set(named.code, named.name);
+            }
+            if (wanted.size === 0) return;
+            const { found, created } = await tx.findOrCreateAgencies(
+              [...wanted].map(([code, name]) => ({ code, name })),
+              now,
+            );
+            report.agenciesCreated += created;
+            for (const [code, org] of found) agencies.set(code, org);
+          };
+
           try {
-            for await (const mapped of importRows(request.source, { mapping, fileName: request.fileName, meta })) {
-              report.rows += 1;
-              if (!mapped.form) {
-                reject(mapped.errors);
-              } else {
-                const org = await resolveAgency(mapped.agency?.code, mapped.agency?.name);
-                if (Array.isArray(org)) {
-                  reject([
-                    agency
-                      ? {
-                          row: mapped.row,
-                          column: '',
-                          message: `이 행의 기관이 가져오기 대상 기관(${agency.name})과 다릅니다`,
-                          messageEn: `the row's agency is not the agency being imported into (${agency.name})`,
-                        }
-                      : {
-                          row: mapped.row,
-                          column: '',
-                          message: '기관 코드와 기관명이 필요합니다(또는 가져올 기관을 지정하세요)',
-                          messageEn: 'the agency code and name are required (or choose the agency to import into)',
-                        },
-                  ]);
-                } else if (campaign && !campaign.targets.has(org.id)) {
-                  reject([
-                    {
-                      row: mapped.row,
-                      column: '',
-                      message: `${org.name}은(는) 이 조사의 대상 기관이 아닙니다`,
-                      messageEn: `${org.name} is not a target of the campaign`,
-                    },
-                  ]);
+            for await (const rows of readRowBatches(request.source, { mapping, fileName: request.fileName, meta })) {
+              if (!agency) await preloadAgencies(rows);
+              for (const mapped of rows) {
+                report.rows += 1;
+                if (!mapped.form) {
+                  reject(mapped.errors);
                 } else {
-                  const row = importedEntryRow({
-                    orgId: org.id,
-                    agencyName: org.name,
-                    form: mapped.form,
-                    source: mapping.source,
-                    externalId: mapped.externalId ?? null,
-                    campaignId: campaign?.id ?? null,
-                    status,
-                    by,
-                    at: now,
-                  });
-                  touchedOrgs.add(org.id);
-                  batch.push(row);
-                  if (batch.length >= BATCH_ROWS) await flush();
+                  const org = await resolveAgency(mapped.agency?.code, mapped.agency?.name);
+                  if (Array.isArray(org)) {
+                    reject([
+                      agency
+                        ? {
+                            row: mapped.row,
+                            column: '',
+                            message: `이 행의 기관이 가져오기 대상 기관(${agency.name})과 다릅니다`,
+                            messageEn: `the row's agency is not the agency being imported into (${agency.name})`,
+                          }
+                        : {
+                            row: mapped.row,
+                            column: '',
+                            message: '기관 코드와 기관명이 필요합니다(또는 가져올 기관을 지정하세요)',
+                            messageEn: 'the agency code and name are required (or choose the agency to import into)',
+                          },
+                    ]);
+                  } else if (campaign && !campaign.targets.has(org.id)) {
+                    reject([
+                      {
+                        row: mapped.row,
+                        column: '',
+                        message: `${org.name}은(는) 이 조사의 대상 기관이 아닙니다`,
+                        messageEn: `${org.name} is not a target of the campaign`,
+                      },
+                    ]);
+                  } else {
+                    const row = importedEntryRow({
+                      orgId: org.id,
+                      agencyName: org.name,
+                      form: mapped.form,
+                      source: mapping.source,
+                      externalId: mapped.externalId ?? null,
+                      campaignId: campaign?.id ?? null,
+                      status,
+                      by,
+                      at: now,
+                    });
+                    touchedOrgs.add(org.id);
+                    batch.push(row);
+                    if (batch.length >= BATCH_ROWS) await flush();
+                  }
                 }
+                if (report.rows % 1000 === 0)
+                  request.onProgress?.({ rows: report.rows, valid: report.rows - report.rejected, rejected: report.rejected });
               }
-              if (report.rows % 1000 === 0)
-                request.onProgress?.({ rows: report.rows, valid: report.rows - report.rejected, rejected: report.rejected });
             }
           } catch (error) {
             // An unreadable file is one more error in the report, at the row where reading stopped.

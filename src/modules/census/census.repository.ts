@@ -133,6 +133,43 @@ function censusQueries(db: Kysely<CensusTables>) {
       return { ...row, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
     },
 
+    /** `findOrCreateAgency` for many codes at once: three statements however many agencies a batch names. */
+    findOrCreateAgencies: async (
+      wanted: ReadonlyArray<{ code: string; name: string }>,
+      createdAt: string,
+    ): Promise<{ found: Map<string, { id: string; name: string }>; created: number }> => {
+      const codes = wanted.map((w) => w.code);
+      const lookUp = async () =>
+        new Map(
+          (await db.selectFrom('organizations').select(['id', 'name', 'code']).where('code', 'in', codes).execute()).map((r) => [
+            r.code!,
+            { id: r.id, name: r.name },
+          ]),
+        );
+      const found = await lookUp();
+      const missing = wanted.filter((w) => !found.has(w.code));
+      if (missing.length === 0) return { found, created: 0 };
+      const result = await db
+        .insertInto('organizations')
+        .values(
+          missing.map((w) => ({
+            id: uuidv7(),
+            slug: `agency-${w.code.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 64),
+            name: w.name.normalize('NFC'),
+            name_en: null,
+            kind: 'agency',
+            code: w.code,
+            created_at: createdAt,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      const after = await lookUp();
+      const lost = wanted.filter((w) => !after.has(w.code)).map((w) => w.code);
+      if (lost.length > 0) throw new Error(`Could not create the agencies ${lost.join(', ')}: their slugs belong to other organisations`);
+      return { found: after, created: Number(result.numInsertedOrUpdatedRows ?? 0n) };
+    },
+
     listAgencies: () => db.selectFrom('organizations').select(['id', 'name']).where('kind', '=', 'agency').orderBy('name').execute(),
 
     userNames: async (ids: readonly string[]): Promise<Map<string, string>> => {
