@@ -425,13 +425,11 @@ export function createCensusFilesService({
 
           const flush = async () => {
             if (batch.length === 0) return;
-            // Entries an earlier import brought in stay as they are; knowing them before the insert
-            // keeps the counts exact and the duplicate flags pointing at rows that exist.
-            const externalIds = batch.map((row) => row.external_id).filter((id): id is string => id !== null);
-            const existing = new Set((await tx.findEntriesByExternalIds(mapping.source, externalIds)).map((e) => e.external_id));
-            const fresh = batch.filter((row) => row.external_id === null || !existing.has(row.external_id));
-            report.unchanged += batch.length - fresh.length;
-            report.imported += await tx.insertImportedEntries(fresh);
+            // Entries an earlier import brought in stay as they are: the insert skips their
+            // (source, external id), and what it did not write is counted as unchanged.
+            const inserted = await tx.insertImportedEntries(batch);
+            report.imported += inserted;
+            report.unchanged += batch.length - inserted;
             batch = [];
           };
 
