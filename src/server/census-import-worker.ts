@@ -5,9 +5,8 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { RowBatchReader } from '../modules/census/census-files.service.js';
+import type { PreparedRow, RowBatchReader } from '../modules/census/census-files.service.js';
 import { ImportFileError, type ReadMeta } from '../modules/census/import/types.js';
-import type { MappedRow } from '../modules/census/import/validate.js';
 
 /** Messages to the thread. */
 export type ToThread = { type: 'input'; chunk: ArrayBuffer } | { type: 'input-end' } | { type: 'ack' };
@@ -15,7 +14,7 @@ export type ToThread = { type: 'input'; chunk: ArrayBuffer } | { type: 'input-en
 /** Messages from the thread. */
 type FromThread =
   | { type: 'need-input' }
-  | { type: 'batch'; rows: MappedRow[]; meta: ReadMeta }
+  | { type: 'batch'; rows: PreparedRow[]; meta: ReadMeta }
   | { type: 'done'; meta: ReadMeta }
   | { type: 'file-error'; meta: ReadMeta; error: { ko: string; en: string; row?: number; line?: number; column: string } }
   | { type: 'failed'; message: string };

@@ -11,7 +11,7 @@ import type { BlobStore, JobQueue } from '../../core/ports.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { DEFAULT_DOMAINS, type Labels } from './census.form.js';
 import type { CensusRepository } from './census.repository.js';
-import { importedEntryRow } from './census.service.js';
+import { formColumns, importedEntryRow, type FormColumns } from './census.service.js';
 import type { CensusEntryRow, CensusImportRow, EntryStatus, ImportStatus } from './census.tables.js';
 import { DuplicateIndex } from './import/duplicates.js';
 import { NAMED_MAPPINGS, NATIVE_MAPPING, type Mapping } from './import/mapping.js';
@@ -75,17 +75,40 @@ export interface ImportReport {
 export type RowBatchReader = (
   source: AsyncIterable<Uint8Array>,
   options: { mapping: Mapping; fileName: string; meta: ReadMeta },
-) => AsyncIterable<MappedRow[]>;
+) => AsyncIterable<PreparedRow[]>;
+
+/**
+ * A row ready for the database: its form already as JSON with its summary columns, so that a
+ * reader on another thread does that work, and so that rows cross threads as a few strings.
+ */
+export interface PreparedRow {
+  row: number;
+  errors: RowError[];
+  form?: { json: string; columns: FormColumns };
+  agency?: { code?: string; name?: string };
+  externalId?: string;
+}
+
+/** A mapped row made ready for the database. @example prepareRow(mapped).form?.json // '{"title":…}' */
+export function prepareRow(mapped: MappedRow): PreparedRow {
+  return {
+    row: mapped.row,
+    errors: mapped.errors,
+    ...(mapped.form ? { form: { json: JSON.stringify(mapped.form), columns: formColumns(mapped.form) } } : {}),
+    ...(mapped.agency ? { agency: mapped.agency } : {}),
+    ...(mapped.externalId === undefined ? {} : { externalId: mapped.externalId }),
+  };
+}
 
 /** Rows per batch a reader yields. */
 export const READ_BATCH_ROWS = 500;
 
 /** The reader that works on the calling thread. */
 export const readRowBatchesHere: RowBatchReader = async function* (source, options) {
-  let batch: MappedRow[] = [];
+  let batch: PreparedRow[] = [];
   try {
     for await (const row of importRows(source, options)) {
-      batch.push(row);
+      batch.push(prepareRow(row));
       if (batch.length >= READ_BATCH_ROWS) {
         yield batch;
         batch = [];
@@ -452,7 +475,7 @@ export function createCensusFilesService({
           };
 
           // The agencies a batch names, found or created together before its rows are looked at.
-          const preloadAgencies = async (rows: readonly MappedRow[]) => {
+          const preloadAgencies = async (rows: readonly PreparedRow[]) => {
             const wanted = new Map<string, string>();
             for (const { form, agency: named } of rows) {
               if (form && named?.code !== undefined && named.name !== undefined && !agencies.has(named.code))

@@ -226,17 +226,28 @@ function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: Record<str
   return problems;
 }
 
-function projections(form: DraftForm, agencyName: string) {
-  const titleKey = form.title ? normaliseTitle(form.title, agencyName) : '';
+/** The columns an entry's form is summarised into for lists, filters and the dashboard (all but the title key). */
+export function formColumns(form: DraftForm) {
   return {
     title: form.title ?? null,
-    title_key: titleKey === '' ? null : titleKey,
     domain: form.domain ?? null,
     modality: form.modality ?? null,
     readiness: form.readiness ?? null,
     provision_scope: form.provisionScope ?? null,
     personal_info: form.personalInfo ?? null,
   };
+}
+
+export type FormColumns = ReturnType<typeof formColumns>;
+
+function projections(form: DraftForm, agencyName: string) {
+  const columns = formColumns(form);
+  return { ...columns, title_key: titleKeyOf(columns.title, agencyName) };
+}
+
+function titleKeyOf(title: string | null, agencyName: string): string | null {
+  const key = title ? normaliseTitle(title, agencyName) : '';
+  return key === '' ? null : key;
 }
 
 /**
@@ -250,7 +261,8 @@ function projections(form: DraftForm, agencyName: string) {
 export function importedEntryRow(input: {
   orgId: string;
   agencyName: string;
-  form: CensusForm | DraftForm;
+  /** The form, or (from a reader on another thread) its JSON and its columns, already made. */
+  form: CensusForm | DraftForm | { json: string; columns: FormColumns };
   source: string;
   externalId: string | null;
   campaignId?: string | null;
@@ -266,8 +278,9 @@ export function importedEntryRow(input: {
     campaign_id: input.campaignId ?? null,
     status,
     version: 1,
-    form: JSON.stringify(input.form),
-    ...projections(input.form, input.agencyName),
+    ...(isPrepared(input.form)
+      ? { form: input.form.json, ...input.form.columns, title_key: titleKeyOf(input.form.columns.title, input.agencyName) }
+      : { form: JSON.stringify(input.form), ...projections(input.form, input.agencyName) }),
     source: input.source,
     external_id: input.externalId,
     review_comment: null,
@@ -280,6 +293,10 @@ export function importedEntryRow(input: {
     submitted_at: status === 'submitted' || status === 'accepted' ? input.at : null,
     decided_at: status === 'accepted' ? input.at : null,
   };
+}
+
+function isPrepared(form: object): form is { json: string; columns: FormColumns } {
+  return typeof (form as { json?: unknown }).json === 'string';
 }
 
 /** Field by field differences between two forms, in form order; values absent on one side are null. */
