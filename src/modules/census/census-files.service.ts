@@ -55,8 +55,6 @@ export interface ImportReport {
   errors: RowError[];
   /** All errors, of which `errors` holds the first MAX_REPORTED_ERRORS. */
   errorCount: number;
-  /** New duplicate flags between entries of one agency with the same title (each pair once). */
-  duplicates: number;
   /** The agencies that received entries: hand them to `flagSimilarTitles` once the import is in. */
   orgIds: string[];
   rows: number;
@@ -361,7 +359,6 @@ export function createCensusFilesService({
           imported: report.imported,
           rejected: report.rejected,
           unchanged: report.unchanged,
-          duplicates: report.duplicates,
           error_count: report.errorCount,
           errors: JSON.stringify(report.errors),
           committed: report.committed && row.dry_run !== 1 ? 1 : 0,
@@ -369,7 +366,9 @@ export function createCensusFilesService({
           format: report.format ?? null,
           finished_at: isoNow(clock),
         });
-        if (report.committed && row.dry_run !== 1) await service.flagSimilarTitles(report.orgIds);
+        if (report.committed && row.dry_run !== 1) {
+          await repo.updateImport(id, { duplicates: (await service.flagSimilarTitles(report.orgIds)).flagged });
+        }
       } catch (error) {
         // The job's retries are for passing faults; a file that cannot be imported is a result.
         await repo.updateImport(id, {
@@ -426,7 +425,6 @@ export function createCensusFilesService({
         unchanged: 0,
         errors: [],
         errorCount: 0,
-        duplicates: 0,
         orgIds: [],
         rows: 0,
         committed: false,
@@ -551,9 +549,8 @@ export function createCensusFilesService({
             reject([error.toRowError()]);
           }
           await flush();
-          // Identical titles (after normalising) are flagged with the import, in one statement; the
-          // near-identical ones need a pass over each agency's titles, which `flagSimilarTitles` makes.
-          if (touchedOrgs.size > 0) report.duplicates = (await tx.flagSameTitleDuplicates(now, [...touchedOrgs])) / 2;
+          // Likely duplicates (identical or near-identical titles) are flagged by `flagSimilarTitles`
+          // once the import is in, so that this transaction stays as short as it can be.
           report.orgIds = [...touchedOrgs];
           report.format = meta.format;
           report.encoding = meta.encoding;

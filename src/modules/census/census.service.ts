@@ -253,7 +253,7 @@ function titleKeyOf(title: string | null, agencyName: string): string | null {
 /**
  * The row of an entry that a bulk import makes, with the same projections and title key as an
  * entry made through the API, so lists, the dashboard and duplicate detection treat both alike.
- * Hand the rows to `repo.insertImportedEntries`, then run `repo.flagSameTitleDuplicates`.
+ * Hand the rows to `repo.insertImportedEntries`; duplicates are flagged after the import commits.
  *
  * @example
  * importedEntryRow({ orgId, agencyName: '서울특별시', form, source: 'data-go-kr', externalId: '15012345', by: null, at: now })
