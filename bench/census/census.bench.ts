@@ -28,7 +28,7 @@
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,10 +48,10 @@ import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrator.js';
 import type { openPlatform } from '../../src/server/platform.js';
 import { startPostgres, type RunningPostgres } from '../../test/support/postgres-server.js';
+import { RESULTS_FILE, writeResultsSection } from '../results.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
-const RESULTS = path.resolve(HERE, '../RESULTS.md');
 const DEFAULT_CATALOG = path.resolve(REPO_ROOT, '../shared/data/datago-catalog/data-go-kr-catalog-20220630.csv');
 const ROUNDS = Number(process.env.BENCH_CENSUS_ROUNDS ?? 3);
 const NODE_FLAGS = ['--max-semi-space-size=64'];
@@ -458,19 +458,6 @@ function section(catalog: string, figures: EngineFigures[], memory: MemoryFigure
   return lines.join('\n');
 }
 
-function writeResults(text: string): void {
-  let current = existsSync(RESULTS)
-    ? readFileSync(RESULTS, 'utf8')
-    : '# Benchmark results\n\nEach section is written by its benchmark under `bench/`; rerun it to replace the section.\n';
-  const start = current.search(/^## census\s*$/m);
-  if (start >= 0) {
-    const rest = current.slice(start + 1);
-    const next = rest.search(/^## /m);
-    current = current.slice(0, start) + (next >= 0 ? rest.slice(next) : '');
-  }
-  writeFileSync(RESULTS, `${current.trimEnd()}\n\n${text}`);
-}
-
 async function main(): Promise<void> {
   const catalog = path.resolve(process.argv[2] ?? DEFAULT_CATALOG);
   if (!existsSync(catalog)) throw new Error(`No catalog at ${catalog}: give its path as the first argument`);
@@ -565,8 +552,8 @@ async function main(): Promise<void> {
 
     const text = section(catalog, [figures.sqlite, figures.postgres], memory);
     process.stdout.write(`${text}\n`);
-    writeResults(text);
-    process.stderr.write(`written to ${path.relative(process.cwd(), RESULTS)}\n`);
+    writeResultsSection('census', text);
+    process.stderr.write(`written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
     await host.stop();

@@ -11,10 +11,9 @@
  * Durability is the application's: SQLite in WAL with synchronous=FULL (as openDatabase sets it),
  * PostgreSQL with its defaults (fsync and synchronous_commit on), unlike the test server.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DbConfig } from '../../src/core/config.js';
@@ -25,6 +24,7 @@ import { createDbJobQueue, type DbJobQueue, type WorkerQueue } from '../../src/p
 import { JobRegistry } from '../../src/platform/queue/registry.js';
 import { startWorker } from '../../src/platform/queue/worker.js';
 import { startPostgres, type RunningPostgres } from '../../test/support/postgres-server.js';
+import { RESULTS_FILE, writeResultsSection } from '../results.js';
 
 const N = Number(process.env.BENCH_QUEUE_N ?? 5_000);
 // The disk's fsync latency drifts by a factor of two or more within a minute on a shared machine, so
@@ -32,7 +32,6 @@ const N = Number(process.env.BENCH_QUEUE_N ?? 5_000);
 const ROUNDS = 10;
 const CONCURRENCY = 4;
 const WARM_UP = 50;
-const RESULTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../RESULTS.md');
 
 interface EngineResult {
   engine: string;
@@ -238,19 +237,6 @@ function section(results: EngineResult[]): string {
   ].join('\n');
 }
 
-function writeResults(text: string): void {
-  let current = existsSync(RESULTS)
-    ? readFileSync(RESULTS, 'utf8')
-    : '# Benchmark results\n\nEach section is written by its benchmark under `bench/`; rerun it to replace the section.\n';
-  const start = current.search(/^## queue\s*$/m);
-  if (start >= 0) {
-    const rest = current.slice(start + 1);
-    const next = rest.search(/^## /m);
-    current = current.slice(0, start) + (next >= 0 ? rest.slice(next) : '');
-  }
-  writeFileSync(RESULTS, `${current.trimEnd()}\n\n${text}`);
-}
-
 async function main(): Promise<void> {
   const results: EngineResult[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'datadam-bench-'));
@@ -264,8 +250,8 @@ async function main(): Promise<void> {
   results.push(await withPostgresDatabase((config, settings) => measure('PostgreSQL', config, settings)));
   const text = section(results);
   process.stdout.write(`${text}\n`);
-  writeResults(text);
-  process.stderr.write(`written to ${path.relative(process.cwd(), RESULTS)}\n`);
+  writeResultsSection('queue', text);
+  process.stderr.write(`written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
 }
 
 await main();

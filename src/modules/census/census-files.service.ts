@@ -167,6 +167,19 @@ export interface ImportView {
   finishedAt: string | null;
 }
 
+/** The outcome columns of an import that has not run. */
+const NOT_RUN_YET = {
+  status: 'queued',
+  rows: 0,
+  imported: 0,
+  rejected: 0,
+  unchanged: 0,
+  duplicates: 0,
+  error_count: 0,
+  errors: '[]',
+  committed: 0,
+} as const satisfies Partial<CensusImportRow>;
+
 const toImportView = (row: CensusImportRow): ImportView => ({
   id: row.id,
   parentId: row.parent_id,
@@ -279,15 +292,7 @@ export function createCensusFilesService({
         mapping: input.mapping,
         dry_run: input.dryRun ? 1 : 0,
         valid_rows_only: input.validRowsOnly ? 1 : 0,
-        status: 'queued',
-        rows: 0,
-        imported: 0,
-        rejected: 0,
-        unchanged: 0,
-        duplicates: 0,
-        error_count: 0,
-        errors: '[]',
-        committed: 0,
+        ...NOT_RUN_YET,
         encoding: null,
         format: null,
         failure: null,
@@ -315,15 +320,7 @@ export function createCensusFilesService({
         created_by: actor.kind === 'user' ? actor.userId : null,
         dry_run: 0,
         valid_rows_only: input.validRowsOnly ? 1 : 0,
-        status: 'queued',
-        rows: 0,
-        imported: 0,
-        rejected: 0,
-        unchanged: 0,
-        duplicates: 0,
-        error_count: 0,
-        errors: '[]',
-        committed: 0,
+        ...NOT_RUN_YET,
         failure: null,
         created_at: isoNow(clock),
         finished_at: null,
