@@ -37,7 +37,11 @@ for (const engine of ENGINES) {
           created_at: '2026-11-21T00:00:00.000Z',
         })
         .execute();
-      const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('organizations')
+        .select(['id', 'slug', 'name', 'name_en', 'kind', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({
         id,
         slug: `org-${id}`,
