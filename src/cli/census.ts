@@ -85,6 +85,8 @@ export function registerCensusCommands(program: Command, { dataCommand, action, 
             });
             // Near-identical titles are flagged once the import is in, outside its transaction.
             const similar = report.committed && !options.dryRun ? (await platform.censusFiles.flagSimilarTitles(report.orgIds)).flagged : 0;
+            // …and the data map's search finds the new entries at once, without waiting for the indexing job.
+            if (report.committed && !options.dryRun) await platform.catalog.reindexStale();
             return { report, similar };
           });
           progress.finish(`${report.rows} rows read`);

@@ -13,6 +13,7 @@ import { createLogger } from '../server/logger.js';
 import { openPlatform, type Platform } from '../server/platform.js';
 import { packageVersion, serve } from '../server/serve.js';
 import { startPlatformWorker } from '../server/worker.js';
+import { registerCatalogCommands } from './catalog.js';
 import { registerCensusCommands } from './census.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printResult, reportError } from './output.js';
 
@@ -239,6 +240,7 @@ export function buildProgram(): Command {
   );
 
   registerCensusCommands(program, { dataCommand, action, withPlatform });
+  registerCatalogCommands(program, { dataCommand, action, withPlatform });
 
   return program;
 }

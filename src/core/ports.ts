@@ -15,6 +15,11 @@ export interface DbCapabilities {
   readonly concurrentWriters: boolean;
   /** `ILIKE` and similar PostgreSQL-only operators. */
   readonly supportsIlike: boolean;
+  /**
+   * How full-text search is stored and queried over the analyzer's terms: an FTS5 external-content
+   * table (`catalog_fts`) or a weighted `tsvector` column with a GIN index.
+   */
+  readonly fullText: 'fts5' | 'tsvector';
 }
 
 export interface BlobInfo {

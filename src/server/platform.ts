@@ -8,6 +8,9 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { BlobStore, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
+import { catalogJobs, catalogSchedules } from '../modules/catalog/catalog.jobs.js';
+import { createCatalogRepository } from '../modules/catalog/catalog.repository.js';
+import { createCatalogService, type CatalogService } from '../modules/catalog/catalog.service.js';
 import { censusJobs, censusSchedules } from '../modules/census/census.jobs.js';
 import { createCensusRepository } from '../modules/census/census.repository.js';
 import { createCensusFilesService, type CensusFilesService } from '../modules/census/census-files.service.js';
@@ -35,6 +38,7 @@ export interface Platform {
   identity: IdentityService;
   census: CensusService;
   censusFiles: CensusFilesService;
+  catalog: CatalogService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -74,9 +78,11 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     readRowBatches: readRowBatchesOnWorker,
   });
 
-  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles)];
+  const catalog = createCatalogService({ repo: createCatalogRepository(database.db, database.capabilities) });
+
+  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles), ...catalogJobs(catalog)];
   for (const job of jobs) registry.register(job);
-  const schedules = [...identitySchedules, ...censusSchedules];
+  const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules];
   registry.assertHandlersFor(schedules.map((s) => s.name));
 
   const oidc = config.oidc ? await createOidcProvider(config.oidc) : undefined;
@@ -93,6 +99,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     identity,
     census,
     censusFiles,
+    catalog,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

@@ -56,6 +56,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     identity: platform.identity,
     census: platform.census,
     censusFiles: platform.censusFiles,
+    catalog: platform.catalog,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -35,6 +35,7 @@ export async function createTestApp(engine: Engine, options: { clock?: Clock; en
     identity: platform.identity,
     census: platform.census,
     censusFiles: platform.censusFiles,
+    catalog: platform.catalog,
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,
     version: 'test',

@@ -19,6 +19,7 @@ export async function renderOpenApi(): Promise<string> {
       identity: platform.identity,
       census: platform.census,
       censusFiles: platform.censusFiles,
+      catalog: platform.catalog,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

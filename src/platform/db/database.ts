@@ -25,6 +25,7 @@ export const SQLITE_CAPABILITIES: DbCapabilities = {
   supportsSkipLocked: false,
   concurrentWriters: false,
   supportsIlike: false,
+  fullText: 'fts5',
 };
 
 export const POSTGRES_CAPABILITIES: DbCapabilities = {
@@ -32,6 +33,7 @@ export const POSTGRES_CAPABILITIES: DbCapabilities = {
   supportsSkipLocked: true,
   concurrentWriters: true,
   supportsIlike: true,
+  fullText: 'tsvector',
 };
 
 export interface OpenOptions {

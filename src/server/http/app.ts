@@ -26,6 +26,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../core/config.js';
 import { AppError, isAppError, type FieldProblem } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
+import { registerCatalogRoutes } from '../../modules/catalog/catalog.routes.js';
+import type { CatalogService } from '../../modules/catalog/catalog.service.js';
 import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
 import type { CensusFilesService } from '../../modules/census/census-files.service.js';
 import { registerCensusRoutes } from '../../modules/census/census.routes.js';
@@ -43,6 +45,8 @@ export interface AppDeps {
   identity: IdentityService;
   census: CensusService;
   censusFiles: CensusFilesService;
+  /** The data map's search; its routes are left out without it. */
+  catalog?: CatalogService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -225,6 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   });
   registerCensusRoutes(app, { census: deps.census });
   registerCensusFileRoutes(app, { census: deps.census, files: deps.censusFiles });
+  if (deps.catalog) registerCatalogRoutes(app, { catalog: deps.catalog });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {

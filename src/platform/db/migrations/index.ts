@@ -3,6 +3,7 @@ import * as m0001 from './0001_identity.js';
 import * as m0002 from './0002_jobs.js';
 import * as m0003 from './0003_census.js';
 import * as m0004 from './0004_census_imports.js';
+import * as m0005 from './0005_catalog_search.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_jobs': m0002,
   '0003_census': m0003,
   '0004_census_imports': m0004,
+  '0005_catalog_search': m0005,
 };

@@ -1,0 +1,38 @@
+/** The catalog's tables as its repository sees them (migration 0005), and the census columns it indexes. */
+import type { Generated } from 'kysely';
+import type { CensusEntryRow } from '../census/census.tables.js';
+import type { OrganizationRow } from '../identity/identity.tables.js';
+
+export type DocumentKind = 'census_entry';
+
+/** One searchable object: its facets, and the analyzer's terms (space-joined) the full-text index reads. */
+export interface CatalogDocumentRow {
+  /** FTS5's rowid (and PostgreSQL's twin key); generated. */
+  doc_no: Generated<number>;
+  /** The object's own id (a census entry's id). */
+  id: string;
+  kind: DocumentKind;
+  org_id: string;
+  agency: string;
+  status: string;
+  title: string;
+  domain: string | null;
+  modality: string | null;
+  readiness: string | null;
+  provision_scope: string | null;
+  personal_info: string | null;
+  /** '|CSV|JSON|', or '' for none. */
+  formats: string;
+  year: number | null;
+  updated_at: string;
+  source_version: number;
+  title_terms: string;
+  body_terms: string;
+  term_count: number;
+}
+
+export interface CatalogTables {
+  catalog_documents: CatalogDocumentRow;
+  census_entries: CensusEntryRow;
+  organizations: OrganizationRow;
+}
