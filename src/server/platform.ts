@@ -11,6 +11,7 @@ import type { BlobStore, JobSpec, OidcProvider, ScheduledJob } from '../core/por
 import { catalogJobs, catalogSchedules } from '../modules/catalog/catalog.jobs.js';
 import { createCatalogRepository } from '../modules/catalog/catalog.repository.js';
 import { createCatalogService, type CatalogService } from '../modules/catalog/catalog.service.js';
+import { createDatasetsService, type DatasetsService } from '../modules/catalog/datasets.service.js';
 import { censusJobs, censusSchedules } from '../modules/census/census.jobs.js';
 import { createCensusRepository } from '../modules/census/census.repository.js';
 import { createCensusFilesService, type CensusFilesService } from '../modules/census/census-files.service.js';
@@ -39,6 +40,7 @@ export interface Platform {
   census: CensusService;
   censusFiles: CensusFilesService;
   catalog: CatalogService;
+  datasets: DatasetsService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
   });
 
   const catalog = createCatalogService({ repo: createCatalogRepository(database.db, database.capabilities) });
+  const datasets = createDatasetsService({ census, catalog, identity, publicUrl: config.publicUrl });
 
   const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles), ...catalogJobs(catalog)];
   for (const job of jobs) registry.register(job);
@@ -100,6 +103,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     census,
     censusFiles,
     catalog,
+    datasets,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

@@ -57,6 +57,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     census: platform.census,
     censusFiles: platform.censusFiles,
     catalog: platform.catalog,
+    datasets: platform.datasets,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -23,7 +23,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(engine: Engine, options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  /** A built web app's folder (an index.html will do). */
+  webRoot?: string;
+}
+
+export async function createTestApp(engine: Engine, options: TestAppOptions = {}): Promise<TestApp> {
   const { config: dbConfig, drop } = await createEmptyDatabase(engine);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'datadam-app-'));
   const config = { ...loadConfig({ DATADAM_DATA_DIR: dataDir, ...options.env }), db: dbConfig };
@@ -36,6 +43,8 @@ export async function createTestApp(engine: Engine, options: { clock?: Clock; en
     census: platform.census,
     censusFiles: platform.censusFiles,
     catalog: platform.catalog,
+    datasets: platform.datasets,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,
     version: 'test',
@@ -61,7 +70,7 @@ export async function createTestApp(engine: Engine, options: { clock?: Clock; en
 }
 
 /** A test app for the enclosing describe. */
-export function useTestApp(engine: Engine, options: { clock?: Clock; env?: Record<string, string> } = {}): { readonly current: TestApp } {
+export function useTestApp(engine: Engine, options: TestAppOptions = {}): { readonly current: TestApp } {
   let current: TestApp | undefined;
   beforeAll(async () => {
     current = await createTestApp(engine, options);

@@ -20,6 +20,7 @@ export async function renderOpenApi(): Promise<string> {
       census: platform.census,
       censusFiles: platform.censusFiles,
       catalog: platform.catalog,
+      datasets: platform.datasets,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

@@ -3,7 +3,9 @@
 export const MODULES = ['census', 'evaluation', 'refinery', 'deid', 'releases', 'safe-zone', 'ledger', 'vouchers', 'data-map'] as const;
 export type ModuleKey = (typeof MODULES)[number];
 
-export const modulePath = <K extends ModuleKey>(key: K): `/${K}` => `/${key}`;
+/** The address of a module's page; the data map's is /datamap. */
+export type ModulePath<K extends ModuleKey> = K extends 'data-map' ? '/datamap' : `/${K}`;
+export const modulePath = <K extends ModuleKey>(key: K): ModulePath<K> => (key === 'data-map' ? '/datamap' : `/${key}`) as ModulePath<K>;
 
 /** The modules that work already; the others show an honest "coming soon". */
-export const AVAILABLE_MODULES: ReadonlySet<ModuleKey> = new Set<ModuleKey>(['census']);
+export const AVAILABLE_MODULES: ReadonlySet<ModuleKey> = new Set<ModuleKey>(['census', 'data-map']);

@@ -18,6 +18,9 @@ import { CensusHomePage, type CensusHomeSearch } from './pages/census/CensusHome
 import { EntryPage } from './pages/census/EntryPage';
 import { ImportPage } from './pages/census/ImportPage';
 import { ModulePage } from './pages/ModulePage';
+import { validateDataMapSearch } from './pages/datamap/catalogApi';
+import { DataMapPage } from './pages/datamap/DataMapPage';
+import { DatasetPage } from './pages/datamap/DatasetPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { safeRedirect, sessionQuery } from './session';
 
@@ -55,7 +58,7 @@ async function requireSession({ context, location }: { context: RouterContext; l
   if (!session) throw redirect({ href: `/login?${new URLSearchParams({ redirect: location.href }).toString()}` });
 }
 
-function moduleRoute<K extends ModuleKey>(key: K) {
+function moduleRoute<K extends Exclude<ModuleKey, 'census' | 'data-map'>>(key: K) {
   return createRoute({
     getParentRoute: () => rootRoute,
     path: modulePath(key),
@@ -112,6 +115,29 @@ const censusImportRoute = createRoute({
   component: ImportPage,
 });
 
+/** The data map is public: anyone may search what agencies hold (accepted entries). */
+const dataMapRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/datamap',
+  validateSearch: validateDataMapSearch,
+  component: DataMapPage,
+});
+
+const datasetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/datasets/$id',
+  component: DatasetPage,
+});
+
+/** The module's earlier address. */
+const oldDataMapRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/data-map',
+  beforeLoad: () => {
+    throw redirect({ to: '/datamap', replace: true });
+  },
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   loginRoute,
@@ -119,7 +145,10 @@ const routeTree = rootRoute.addChildren([
   censusEntryRoute,
   censusDashboardRoute,
   censusImportRoute,
-  ...MODULES.filter((key) => key !== 'census').map(moduleRoute),
+  dataMapRoute,
+  datasetRoute,
+  oldDataMapRoute,
+  ...MODULES.filter((key): key is Exclude<ModuleKey, 'census' | 'data-map'> => key !== 'census' && key !== 'data-map').map(moduleRoute),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

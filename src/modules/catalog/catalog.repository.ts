@@ -150,16 +150,17 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
     rankingCandidates: async (filter: DocumentFilter): Promise<RankingCandidateRow[]> =>
       documents().where(where(filter)).select(['d.id', 'd.updated_at', 'd.title_terms', 'd.body_terms']).execute(),
 
-    /** A page of matching documents, newest first. */
-    newest: async (filter: DocumentFilter, offset: number, limit: number): Promise<DocumentSummaryRow[]> =>
-      documents()
-        .where(where(filter))
-        .select(SUMMARY_COLUMNS)
-        .orderBy('d.updated_at', 'desc')
-        .orderBy('d.id', 'asc')
-        .limit(limit)
-        .offset(offset)
-        .execute(),
+    /** A page of matching documents, newest first (or by title, then newest). */
+    newest: async (
+      filter: DocumentFilter,
+      offset: number,
+      limit: number,
+      order: 'newest' | 'title' = 'newest',
+    ): Promise<DocumentSummaryRow[]> => {
+      let query = documents().where(where(filter)).select(SUMMARY_COLUMNS);
+      if (order === 'title') query = query.orderBy('d.title', 'asc');
+      return query.orderBy('d.updated_at', 'desc').orderBy('d.id', 'asc').limit(limit).offset(offset).execute();
+    },
 
     byIds: async (ids: readonly string[]): Promise<DocumentSummaryRow[]> =>
       ids.length === 0

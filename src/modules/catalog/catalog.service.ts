@@ -38,8 +38,8 @@ export interface SearchQuery {
   format?: string | undefined;
   personalInfo?: string | undefined;
   year?: number | undefined;
-  /** Default: relevance with a query, newest without. */
-  sort?: 'relevance' | 'newest' | undefined;
+  /** Default: relevance with a query, newest without. `title`: by title (the CKAN API's `title_string asc`). */
+  sort?: 'relevance' | 'newest' | 'title' | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -69,6 +69,8 @@ export interface SearchResult {
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
+/** The largest window `searchWindow` gives (CKAN's `rows` maximum). */
+export const MAX_WINDOW = 1000;
 const INDEX_BATCH = 500;
 
 const FACET_COLUMNS: Record<Exclude<FacetName, 'format'>, FacetColumn> = {
@@ -99,6 +101,17 @@ function visibilityOf(actor: Actor): DocumentVisibility {
   if (can(actor, 'census.read_all')) return { all: true };
   const orgIds = [...new Set(actor.memberships.map((m) => m.orgId))].filter((orgId) => can(actor, 'census.read_private', { orgId }));
   return { all: false, orgIds };
+}
+
+/**
+ * Whether the actor may see an object of this agency in this status, by the data map's rules (the
+ * CKAN API checks live entries with it).
+ *
+ * @example canSee({ kind: 'anonymous' }, { status: 'draft', orgId }) // false
+ */
+export function canSee(actor: Actor, object: { status: string; orgId: string }): boolean {
+  const visibility = visibilityOf(actor);
+  return visibility.all || object.status === 'accepted' || visibility.orgIds.includes(object.orgId);
 }
 
 const splitTerms = (text: string) => (text === '' ? [] : text.split(' '));
@@ -201,6 +214,56 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
     }
   }
 
+  async function searchAt(
+    actor: Actor,
+    query: Omit<SearchQuery, 'limit' | 'cursor'>,
+    offset: number,
+    limit: number,
+  ): Promise<Omit<SearchResult, 'nextCursor'>> {
+    const q = (query.q ?? '').trim();
+    const terms = q === '' ? undefined : analyzeQuery(q).terms;
+    const filter: DocumentFilter = {
+      visibility: visibilityOf(actor),
+      ...(terms !== undefined ? { terms } : {}),
+      ...(query.domain !== undefined ? { domain: query.domain } : {}),
+      ...(query.agency !== undefined ? { orgId: query.agency } : {}),
+      ...(query.modality !== undefined ? { modality: query.modality } : {}),
+      ...(query.readiness !== undefined ? { readiness: query.readiness } : {}),
+      ...(query.provisionScope !== undefined ? { provisionScope: query.provisionScope } : {}),
+      ...(query.personalInfo !== undefined ? { personalInfo: query.personalInfo } : {}),
+      ...(query.format !== undefined ? { format: query.format.toUpperCase() } : {}),
+      ...(query.year !== undefined ? { year: query.year } : {}),
+    };
+    if (terms !== undefined && terms.length === 0) {
+      return { total: 0, results: [], facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResult['facets'] };
+    }
+
+    const total = await repo.count(filter);
+    const facets = await facetsOf(filter);
+    const stats = terms === undefined ? undefined : await repo.corpusStats(terms);
+    const scoreOf = (row: { title_terms: string; body_terms: string }) =>
+      terms === undefined || stats === undefined ? 0 : bm25(terms, termsOf(row), stats);
+
+    let results: SearchHit[];
+    if (terms !== undefined && query.sort !== 'newest' && query.sort !== 'title') {
+      const ranked = (await repo.rankingCandidates(filter))
+        .map((row) => ({ id: row.id, updatedAt: row.updated_at, score: scoreOf(row) }))
+        .sort((a, b) => b.score - a.score || (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0) || (a.id < b.id ? -1 : 1))
+        .slice(offset, offset + limit);
+      const rows = new Map((await repo.byIds(ranked.map((r) => r.id))).map((r) => [r.id, r]));
+      results = ranked.flatMap((r) => {
+        const row = rows.get(r.id);
+        return row ? [toHit(row, r.score)] : [];
+      });
+    } else {
+      results =
+        limit === 0
+          ? []
+          : (await repo.newest(filter, offset, limit, query.sort === 'title' ? 'title' : 'newest')).map((row) => toHit(row, scoreOf(row)));
+    }
+    return { total, results, facets };
+  }
+
   return {
     /**
      * Searches what the actor may see. An empty `q` lists everything (newest first); a `q` that
@@ -211,52 +274,22 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
     async search(actor: Actor, query: SearchQuery): Promise<SearchResult> {
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
       const offset = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-      const q = (query.q ?? '').trim();
-      const terms = q === '' ? undefined : analyzeQuery(q).terms;
-      const filter: DocumentFilter = {
-        visibility: visibilityOf(actor),
-        ...(terms !== undefined ? { terms } : {}),
-        ...(query.domain !== undefined ? { domain: query.domain } : {}),
-        ...(query.agency !== undefined ? { orgId: query.agency } : {}),
-        ...(query.modality !== undefined ? { modality: query.modality } : {}),
-        ...(query.readiness !== undefined ? { readiness: query.readiness } : {}),
-        ...(query.provisionScope !== undefined ? { provisionScope: query.provisionScope } : {}),
-        ...(query.personalInfo !== undefined ? { personalInfo: query.personalInfo } : {}),
-        ...(query.format !== undefined ? { format: query.format.toUpperCase() } : {}),
-        ...(query.year !== undefined ? { year: query.year } : {}),
-      };
-      if (terms !== undefined && terms.length === 0) {
-        return {
-          total: 0,
-          results: [],
-          facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResult['facets'],
-          nextCursor: null,
-        };
-      }
-
-      const total = await repo.count(filter);
-      const facets = await facetsOf(filter);
-      const stats = terms === undefined ? undefined : await repo.corpusStats(terms);
-      const scoreOf = (row: { title_terms: string; body_terms: string }) =>
-        terms === undefined || stats === undefined ? 0 : bm25(terms, termsOf(row), stats);
-
-      let results: SearchHit[];
-      if (terms !== undefined && query.sort !== 'newest') {
-        const ranked = (await repo.rankingCandidates(filter))
-          .map((row) => ({ id: row.id, updatedAt: row.updated_at, score: scoreOf(row) }))
-          .sort(
-            (a, b) => b.score - a.score || (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0) || (a.id < b.id ? -1 : 1),
-          )
-          .slice(offset, offset + limit);
-        const rows = new Map((await repo.byIds(ranked.map((r) => r.id))).map((r) => [r.id, r]));
-        results = ranked.flatMap((r) => {
-          const row = rows.get(r.id);
-          return row ? [toHit(row, r.score)] : [];
-        });
-      } else {
-        results = (await repo.newest(filter, offset, limit)).map((row) => toHit(row, scoreOf(row)));
-      }
+      const { total, results, facets } = await searchAt(actor, query, offset, limit);
       return { total, results, facets, nextCursor: offset + limit < total ? encodeCursor(offset + limit) : null };
+    },
+
+    /**
+     * The same search by offset, in windows of up to MAX_WINDOW hits (the CKAN API pages this way);
+     * a `limit` of 0 gives only the total and the facets.
+     *
+     * @example await catalog.searchWindow({ kind: 'anonymous' }, { q: '주차장' }, { offset: 100, limit: 1000 })
+     */
+    async searchWindow(
+      actor: Actor,
+      query: Omit<SearchQuery, 'limit' | 'cursor'>,
+      window: { offset: number; limit: number },
+    ): Promise<Omit<SearchResult, 'nextCursor'>> {
+      return searchAt(actor, query, Math.max(window.offset, 0), Math.min(Math.max(window.limit, 0), MAX_WINDOW));
     },
 
     /** (Re)indexes these census entries now; ids of entries that no longer exist lose their document. */

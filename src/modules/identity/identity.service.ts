@@ -33,6 +33,8 @@ export interface Organization {
   name: string;
   nameEn: string | null;
   kind: OrgKind;
+  /** The agency code (기관코드, e.g. data.go.kr's), when known. */
+  code: string | null;
   createdAt: string;
 }
 
@@ -98,6 +100,8 @@ const toOrganization = (row: OrganizationRow): Organization => ({
   name: row.name,
   nameEn: row.name_en,
   kind: row.kind as OrgKind,
+  // The column comes with the census (its imports name agencies by code); identity's own rows may predate it.
+  code: (row as OrganizationRow & { code?: string | null }).code ?? null,
   createdAt: row.created_at,
 });
 

@@ -28,6 +28,9 @@ import { AppError, isAppError, type FieldProblem } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
 import { registerCatalogRoutes } from '../../modules/catalog/catalog.routes.js';
 import type { CatalogService } from '../../modules/catalog/catalog.service.js';
+import { registerCkanRoutes } from '../../modules/catalog/ckan.routes.js';
+import { registerDatasetRoutes } from '../../modules/catalog/dataset.routes.js';
+import type { DatasetsService } from '../../modules/catalog/datasets.service.js';
 import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
 import type { CensusFilesService } from '../../modules/census/census-files.service.js';
 import { registerCensusRoutes } from '../../modules/census/census.routes.js';
@@ -47,6 +50,8 @@ export interface AppDeps {
   censusFiles: CensusFilesService;
   /** The data map's search; its routes are left out without it. */
   catalog?: CatalogService;
+  /** Dataset pages and their metadata (schema.org, Croissant, DCAT); their routes are left out without it. */
+  datasets?: DatasetsService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -230,6 +235,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   registerCensusRoutes(app, { census: deps.census });
   registerCensusFileRoutes(app, { census: deps.census, files: deps.censusFiles });
   if (deps.catalog) registerCatalogRoutes(app, { catalog: deps.catalog });
+  if (deps.catalog) await registerCkanRoutes(app, { catalog: deps.catalog, census: deps.census, identity, publicUrl: config.publicUrl });
+  if (deps.datasets) registerDatasetRoutes(app, { datasets: deps.datasets, webRoot: deps.webRoot });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 
   if (deps.webRoot && existsSync(path.join(deps.webRoot, 'index.html'))) {

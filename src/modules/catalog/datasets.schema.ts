@@ -1,0 +1,56 @@
+/** zod schemas of the dataset pages and their metadata documents (OpenAPI and replies). */
+import { z } from 'zod';
+import { censusFormReplySchema, historyItemSchema, labelsSchema } from '../census/census.schema.js';
+import { ENTRY_STATUSES } from '../census/census.service.js';
+import { MAX_WINDOW } from './catalog.service.js';
+
+export const datasetParamsSchema = z.object({ id: z.string().min(1).max(200) });
+
+export const relatedDatasetSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    agency: z.string(),
+    agencyId: z.string(),
+    domain: z.string().nullable(),
+    relation: z.enum(['agency', 'domain']).describe('Why it is related: the same agency, or the same domain'),
+  })
+  .meta({ id: 'RelatedDataset' });
+
+export const datasetSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal('census_entry'),
+    status: z.enum(ENTRY_STATUSES),
+    title: z.string(),
+    titleEn: z.string().nullable(),
+    description: z.string(),
+    descriptionEn: z.string().nullable(),
+    agency: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), code: z.string().nullable() }),
+    form: censusFormReplySchema.describe('Every field of the census form as filled in'),
+    accessTier: z
+      .object({ scope: z.string(), labels: labelsSchema })
+      .nullable()
+      .describe('The scope of provision: open, conditional, safe_zone or not_providable'),
+    lineage: z.object({
+      censusEntryId: z.string(),
+      releases: z.array(z.unknown()).describe('Releases made from the entry (none until the release module ships)'),
+    }),
+    quality: z.null().describe('Quality indicators, when the refinery has measured them'),
+    samples: z.null().describe('Sample records, when released'),
+    history: z.array(historyItemSchema).optional().describe("Only for callers who may read the census entry's history"),
+    related: z.array(relatedDatasetSchema).max(5),
+    metadata: z.object({
+      croissantUrl: z.string(),
+      dcatUrl: z.string(),
+      schemaOrg: z.record(z.string(), z.unknown()).describe('The schema.org Dataset JSON-LD of the page (Korean)'),
+    }),
+  })
+  .meta({ id: 'Dataset' });
+
+export const dcatQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).optional().describe('From 1; default 1'),
+  pageSize: z.coerce.number().int().min(1).max(MAX_WINDOW).optional().describe(`Datasets per page, default and at most ${MAX_WINDOW}`),
+});
+
+export const jsonLdSchema = z.record(z.string(), z.unknown());

@@ -1,0 +1,184 @@
+// One dataset of the data map: its names in both languages, its agency, what it is, every field of
+// its census form with the form's labels, how it may be accessed, its machine-readable metadata
+// (Croissant, DCAT) and related datasets.
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import ko from '../../i18n/ko.json';
+import { useTitle } from '../../components/useTitle';
+import { currentLanguage } from '../../i18n';
+import { formQuery, type FormDefinition, type FormField } from '../census/censusApi';
+import { ErrorBox, formatDate, formatNumber, Loading } from '../census/common';
+import { groupFields, label } from '../census/formModel';
+import { datasetQuery, type Dataset } from './catalogApi';
+import { DataMapBreadcrumb } from './common';
+
+type TierKey = keyof typeof ko.datamap.tiers;
+const isTier = (code: string): code is TierKey => Object.hasOwn(ko.datamap.tiers, code);
+const TIER_CLASS: Record<TierKey, string> = {
+  open: 'bg-light-success',
+  conditional: 'bg-light-information',
+  safe_zone: 'bg-light-warning',
+  not_providable: 'bg-light-danger',
+};
+
+export function DatasetPage() {
+  const { t } = useTranslation();
+  const { id } = useParams({ from: '/datasets/$id' });
+  const dataset = useQuery(datasetQuery(id));
+  const definition = useQuery(formQuery);
+  const lang = currentLanguage();
+  const title = dataset.data ? (lang === 'en' && dataset.data.titleEn) || dataset.data.title : t('datamap.dataset.title');
+  useTitle(title);
+
+  return (
+    <div className="inner dd-section">
+      <DataMapBreadcrumb current={dataset.data ? title : t('datamap.dataset.title')} />
+      {dataset.isPending ? (
+        <Loading />
+      ) : dataset.isError ? (
+        <>
+          <div className="dd-page-head">
+            <h1 className="dd-page-title">{t('datamap.dataset.title')}</h1>
+          </div>
+          <ErrorBox error={dataset.error} />
+          <div className="dd-actions">
+            <Link to="/datamap" className="krds-btn secondary medium">
+              {t('datamap.dataset.back')}
+            </Link>
+          </div>
+        </>
+      ) : (
+        <DatasetView dataset={dataset.data} definition={definition.data} />
+      )}
+    </div>
+  );
+}
+
+function DatasetView({ dataset: d, definition }: { dataset: Dataset; definition: FormDefinition | undefined }) {
+  const { t } = useTranslation();
+  const lang = currentLanguage();
+  const agencyName = lang === 'en' && d.agency.nameEn ? d.agency.nameEn : d.agency.name;
+  const description = (lang === 'en' && d.descriptionEn) || d.description;
+  const other = lang === 'en' ? d.title : d.titleEn;
+  const otherLang = lang === 'en' ? 'ko' : 'en';
+  return (
+    <>
+      <div className="dd-page-head dd-dataset-head">
+        <h1 className="dd-page-title">{(lang === 'en' && d.titleEn) || d.title}</h1>
+        <AccessTier tier={d.accessTier} />
+      </div>
+      {other && other !== ((lang === 'en' && d.titleEn) || d.title) && (
+        <p className="dd-dataset-alt" lang={otherLang}>
+          {other}
+        </p>
+      )}
+      <p className="dd-dataset-agency">
+        <strong>{t('datamap.agency')}</strong> {agencyName}
+      </p>
+      {description && <p className="dd-body dd-dataset-description">{description}</p>}
+
+      <section className="dd-block-section" aria-labelledby="dataset-fields">
+        <h2 id="dataset-fields" className="dd-subtitle">
+          {t('datamap.dataset.fields')}
+        </h2>
+        {definition ? (
+          groupFields(definition).map((group) => (
+            <div key={group.key} className="dd-dataset-group">
+              <h3 className="dd-panel-subtitle">{t(`census.groups.${group.key}`)}</h3>
+              <dl className="dd-dataset-fields">
+                {group.fields.map((field) => (
+                  <div key={field.key}>
+                    <dt>{label(field.labels, lang)}</dt>
+                    <dd>{fieldValue(field, d.form[field.key], lang) || <span className="dd-muted">{t('datamap.dataset.none')}</span>}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          ))
+        ) : (
+          <Loading />
+        )}
+      </section>
+
+      <section className="dd-block-section" aria-labelledby="dataset-metadata">
+        <h2 id="dataset-metadata" className="dd-subtitle">
+          {t('datamap.dataset.metadata')}
+        </h2>
+        {d.metadata?.croissantUrl || d.metadata?.dcatUrl ? (
+          <ul className="dd-dataset-links">
+            {d.metadata.croissantUrl && (
+              <li>
+                <a href={d.metadata.croissantUrl} className="krds-btn secondary medium" type="application/ld+json">
+                  {t('datamap.dataset.croissant')}
+                </a>
+              </li>
+            )}
+            {d.metadata.dcatUrl && (
+              <li>
+                <a href={d.metadata.dcatUrl} className="krds-btn secondary medium">
+                  {t('datamap.dataset.dcat')}
+                </a>
+              </li>
+            )}
+          </ul>
+        ) : (
+          <p className="dd-empty">{t('datamap.dataset.noMetadata')}</p>
+        )}
+      </section>
+
+      <section className="dd-block-section" aria-labelledby="dataset-related">
+        <h2 id="dataset-related" className="dd-subtitle">
+          {t('datamap.dataset.related')}
+        </h2>
+        {d.related.length === 0 ? (
+          <p className="dd-empty">{t('datamap.dataset.noRelated')}</p>
+        ) : (
+          <ul className="dd-dataset-related">
+            {d.related.map((r) => (
+              <li key={r.id}>
+                <Link to="/datasets/$id" params={{ id: r.id }}>
+                  {r.title}
+                </Link>{' '}
+                <span className="dd-muted">{r.agency}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <div className="dd-actions">
+        <Link to="/datamap" className="krds-btn secondary medium">
+          {t('datamap.dataset.back')}
+        </Link>
+      </div>
+    </>
+  );
+}
+
+function AccessTier({ tier }: { tier: Dataset['accessTier'] }) {
+  const { t } = useTranslation();
+  if (!tier) return null;
+  const scope = typeof tier === 'string' ? tier : tier.scope;
+  const name =
+    typeof tier !== 'string' && tier.labels ? label(tier.labels, currentLanguage()) : isTier(scope) ? t(`datamap.tiers.${scope}`) : scope;
+  return (
+    <span className={`krds-badge large ${isTier(scope) ? TIER_CLASS[scope] : 'bg-light-gray'}`}>
+      {t('datamap.dataset.tier')}: {name}
+    </span>
+  );
+}
+
+/** A stored value as words: choices by their labels, lists joined, numbers and dates formatted. */
+function fieldValue(field: FormField, raw: unknown, lang: 'ko' | 'en'): string {
+  if (raw === null || raw === undefined || raw === '') return '';
+  const choice = (value: unknown) => {
+    const found = field.choices?.find((c) => c.value === value);
+    return found ? label(found.labels, lang) : String(value);
+  };
+  if (Array.isArray(raw)) return raw.map((v) => (field.choices ? choice(v) : String(v))).join(', ');
+  if (field.choices) return choice(raw);
+  if (field.type === 'number' && typeof raw === 'number') return formatNumber(raw);
+  if (field.type === 'date' && typeof raw === 'string') return formatDate(raw);
+  return typeof raw === 'object' ? JSON.stringify(raw) : String(raw as string | number | boolean);
+}
