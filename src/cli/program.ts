@@ -14,6 +14,7 @@ import { openPlatform, type Platform } from '../server/platform.js';
 import { packageVersion, serve } from '../server/serve.js';
 import { startPlatformWorker } from '../server/worker.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerHarvestCommands } from './harvest.js';
 import { registerCensusCommands } from './census.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printResult, reportError } from './output.js';
 
@@ -241,6 +242,7 @@ export function buildProgram(): Command {
 
   registerCensusCommands(program, { dataCommand, action, withPlatform });
   registerCatalogCommands(program, { dataCommand, action, withPlatform });
+  registerHarvestCommands(program, { dataCommand, action, withPlatform });
 
   return program;
 }

@@ -138,3 +138,16 @@ export interface ScheduledJob {
   everyMs: number;
   payload?: unknown;
 }
+
+/** What an HTTP GET answered: its status, and its body read as JSON (which throws on invalid JSON). */
+export interface HttpResponse {
+  status: number;
+  json(): Promise<unknown>;
+}
+
+/**
+ * An HTTP GET of a JSON resource, for services that read other systems (harvesting CKAN portals).
+ * Rejects with an error named `TimeoutError` when no answer came within `timeoutMs`, and with an
+ * `AbortError` when `signal` aborted.
+ */
+export type HttpFetch = (url: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<HttpResponse>;

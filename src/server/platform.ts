@@ -7,11 +7,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import type { BlobStore, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
+import type { BlobStore, HttpFetch, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
 import { catalogJobs, catalogSchedules } from '../modules/catalog/catalog.jobs.js';
 import { createCatalogRepository } from '../modules/catalog/catalog.repository.js';
 import { createCatalogService, type CatalogService } from '../modules/catalog/catalog.service.js';
 import { createDatasetsService, type DatasetsService } from '../modules/catalog/datasets.service.js';
+import { harvestJobs, harvestSchedules } from '../modules/catalog/harvest.jobs.js';
+import { createHarvestRepository } from '../modules/catalog/harvest.repository.js';
+import { createHarvestService, type HarvestService } from '../modules/catalog/harvest.service.js';
 import { censusJobs, censusSchedules } from '../modules/census/census.jobs.js';
 import { createCensusRepository } from '../modules/census/census.repository.js';
 import { createCensusFilesService, type CensusFilesService } from '../modules/census/census-files.service.js';
@@ -20,6 +23,7 @@ import { identityJobs, identitySchedules } from '../modules/identity/identity.jo
 import { createIdentityRepository } from '../modules/identity/identity.repository.js';
 import { createIdentityService, type IdentityService } from '../modules/identity/identity.service.js';
 import { openBlobStore } from '../platform/blob/index.js';
+import { nodeFetch } from '../platform/http/fetch.js';
 import { readRowBatchesOnWorker } from './census-import-worker.js';
 import { openDatabase, pingDatabase, type Database } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
@@ -41,6 +45,7 @@ export interface Platform {
   censusFiles: CensusFilesService;
   catalog: CatalogService;
   datasets: DatasetsService;
+  harvest: HarvestService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -50,6 +55,8 @@ export interface OpenPlatformOptions {
   /** Apply pending migrations first (the default); `datadam migrate` and tests say so explicitly. */
   migrate?: boolean;
   clock?: Clock;
+  /** Harvesting's HTTP and its limits (tests shorten them). */
+  harvest?: { fetch?: HttpFetch; timeoutMs?: number; attempts?: number; backoffMs?: number };
 }
 
 /** Opens the database and blob store the configuration names, migrates, and builds every service. */
@@ -80,12 +87,23 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     readRowBatches: readRowBatchesOnWorker,
   });
 
-  const catalog = createCatalogService({ repo: createCatalogRepository(database.db, database.capabilities) });
+  const catalogRepo = createCatalogRepository(database.db, database.capabilities);
+  const catalog = createCatalogService({ repo: catalogRepo });
+  const harvest = createHarvestService({
+    repo: createHarvestRepository(database.db),
+    documents: catalogRepo,
+    fetch: options.harvest?.fetch ?? nodeFetch,
+    clock,
+    queue,
+    ...(options.harvest?.timeoutMs !== undefined ? { timeoutMs: options.harvest.timeoutMs } : {}),
+    ...(options.harvest?.attempts !== undefined ? { attempts: options.harvest.attempts } : {}),
+    ...(options.harvest?.backoffMs !== undefined ? { backoffMs: options.harvest.backoffMs } : {}),
+  });
   const datasets = createDatasetsService({ census, catalog, identity, publicUrl: config.publicUrl });
 
-  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles), ...catalogJobs(catalog)];
+  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles), ...catalogJobs(catalog), ...harvestJobs(harvest)];
   for (const job of jobs) registry.register(job);
-  const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules];
+  const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules, ...harvestSchedules];
   registry.assertHandlersFor(schedules.map((s) => s.name));
 
   const oidc = config.oidc ? await createOidcProvider(config.oidc) : undefined;
@@ -104,6 +122,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     censusFiles,
     catalog,
     datasets,
+    harvest,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

@@ -58,6 +58,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     censusFiles: platform.censusFiles,
     catalog: platform.catalog,
     datasets: platform.datasets,
+    harvest: platform.harvest,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/core/config.js';
 import type { ApiApp } from '../../src/modules/shared/http.js';
 import { buildApp } from '../../src/server/http/app.js';
 import { seedDemo } from '../../src/server/demo.js';
-import { openPlatform, type Platform } from '../../src/server/platform.js';
+import { openPlatform, type OpenPlatformOptions, type Platform } from '../../src/server/platform.js';
 import { createEmptyDatabase, type Engine } from './databases.js';
 
 export interface TestApp {
@@ -28,13 +28,18 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** A built web app's folder (an index.html will do). */
   webRoot?: string;
+  /** Harvesting's limits and HTTP, shortened for tests. */
+  harvest?: OpenPlatformOptions['harvest'];
 }
 
 export async function createTestApp(engine: Engine, options: TestAppOptions = {}): Promise<TestApp> {
   const { config: dbConfig, drop } = await createEmptyDatabase(engine);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'datadam-app-'));
   const config = { ...loadConfig({ DATADAM_DATA_DIR: dataDir, ...options.env }), db: dbConfig };
-  const platform = await openPlatform(config, options.clock ? { clock: options.clock } : {});
+  const platform = await openPlatform(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.harvest ? { harvest: options.harvest } : {}),
+  });
   await seedDemo(platform.identity);
   const app = await buildApp({
     config,
@@ -44,6 +49,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     censusFiles: platform.censusFiles,
     catalog: platform.catalog,
     datasets: platform.datasets,
+    harvest: platform.harvest,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,

@@ -21,6 +21,7 @@ export async function renderOpenApi(): Promise<string> {
       censusFiles: platform.censusFiles,
       catalog: platform.catalog,
       datasets: platform.datasets,
+      harvest: platform.harvest,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

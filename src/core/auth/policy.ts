@@ -78,6 +78,8 @@ const RULES = {
   'census.manage_campaigns': { scope: 'write', allow: (a) => isOperator(a) },
   /** Importing a catalog that names its agencies (and creates those not yet known): the operator's. */
   'census.import_catalog': { scope: 'write', allow: (a) => isOperator(a) },
+  /** Register harvest sources, run them, read their logs. */
+  'catalog.manage_harvest': { scope: 'admin', allow: (a) => isOperator(a) },
   'census.dashboard': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
 } satisfies Record<string, ActionRule>;
 

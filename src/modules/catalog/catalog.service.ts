@@ -160,6 +160,8 @@ export function censusEntryDocument(row: IndexableEntryRow): NewDocument {
     year: /^\d{4}$/.test(started) ? Number(started) : null,
     updated_at: row.updated_at,
     source_version: row.version,
+    source_id: null,
+    remote_id: null,
     title_terms: toFtsText(analyzed.title),
     body_terms: toFtsText(analyzed.body),
     term_count: analyzed.title.length + analyzed.body.length,

@@ -3,7 +3,7 @@ import type { Generated } from 'kysely';
 import type { CensusEntryRow } from '../census/census.tables.js';
 import type { OrganizationRow } from '../identity/identity.tables.js';
 
-export type DocumentKind = 'census_entry';
+export type DocumentKind = 'census_entry' | 'harvested';
 
 /** One searchable object: its facets, and the analyzer's terms (space-joined) the full-text index reads. */
 export interface CatalogDocumentRow {
@@ -29,6 +29,10 @@ export interface CatalogDocumentRow {
   title_terms: string;
   body_terms: string;
   term_count: number;
+  /** A harvested document's source (migration 0006); null for census entries. */
+  source_id: string | null;
+  /** A harvested document's id at its source. */
+  remote_id: string | null;
 }
 
 export interface CatalogTables {

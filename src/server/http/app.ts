@@ -31,6 +31,8 @@ import type { CatalogService } from '../../modules/catalog/catalog.service.js';
 import { registerCkanRoutes } from '../../modules/catalog/ckan.routes.js';
 import { registerDatasetRoutes } from '../../modules/catalog/dataset.routes.js';
 import type { DatasetsService } from '../../modules/catalog/datasets.service.js';
+import { registerHarvestRoutes } from '../../modules/catalog/harvest.routes.js';
+import type { HarvestService } from '../../modules/catalog/harvest.service.js';
 import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
 import type { CensusFilesService } from '../../modules/census/census-files.service.js';
 import { registerCensusRoutes } from '../../modules/census/census.routes.js';
@@ -52,6 +54,8 @@ export interface AppDeps {
   catalog?: CatalogService;
   /** Dataset pages and their metadata (schema.org, Croissant, DCAT); their routes are left out without it. */
   datasets?: DatasetsService;
+  /** Federation: harvest sources; their routes are left out without it. */
+  harvest?: HarvestService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -236,6 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   registerCensusFileRoutes(app, { census: deps.census, files: deps.censusFiles });
   if (deps.catalog) registerCatalogRoutes(app, { catalog: deps.catalog });
   if (deps.catalog) await registerCkanRoutes(app, { catalog: deps.catalog, census: deps.census, identity, publicUrl: config.publicUrl });
+  if (deps.harvest) registerHarvestRoutes(app, { harvest: deps.harvest });
   if (deps.datasets) registerDatasetRoutes(app, { datasets: deps.datasets, webRoot: deps.webRoot });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 

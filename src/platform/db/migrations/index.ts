@@ -4,6 +4,7 @@ import * as m0002 from './0002_jobs.js';
 import * as m0003 from './0003_census.js';
 import * as m0004 from './0004_census_imports.js';
 import * as m0005 from './0005_catalog_search.js';
+import * as m0006 from './0006_harvest.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_census': m0003,
   '0004_census_imports': m0004,
   '0005_catalog_search': m0005,
+  '0006_harvest': m0006,
 };

@@ -1,0 +1,57 @@
+/** `datadam harvest add|list|run`: federation's harvest sources from the command line. */
+import type { Command } from 'commander';
+import type { Actor } from '../core/auth/policy.js';
+import { AppError } from '../core/errors.js';
+import type { CensusCommandContext } from './census.js';
+import { printResult } from './output.js';
+
+/** Whoever holds the machine acts as the platform itself, as the other data commands do. */
+const SYSTEM: Actor = { kind: 'system', name: 'cli' };
+
+export function registerHarvestCommands(program: Command, { dataCommand, action, withPlatform }: CensusCommandContext): void {
+  const harvest = program.command('harvest').description('federation: harvest other portals (CKAN) into the data map');
+
+  dataCommand(harvest, 'add', 'register a CKAN portal to harvest')
+    .requiredOption('--name <name>', 'what to call the source')
+    .requiredOption('--url <url>', "the portal's address, or its action API's (…/api/3/action)")
+    .option('--every <minutes>', 'harvest every this many minutes', '60')
+    .action(
+      action(async (options: { dataDir?: string; json?: boolean; name: string; url: string; every: string }) => {
+        const every = Number(options.every);
+        if (!Number.isInteger(every) || every < 1)
+          throw new AppError('bad_request', '--every must be a whole number of minutes, 1 or more');
+        const source = await withPlatform(options, (p) =>
+          p.harvest.addSource(SYSTEM, { name: options.name, url: options.url, scheduleMinutes: every }),
+        );
+        printResult(options, source, () => `Registered ${source.name} (${source.id}), harvested every ${source.scheduleMinutes} minutes`);
+      }),
+    );
+
+  dataCommand(harvest, 'list', 'list harvest sources and how their last runs went').action(
+    action(async (options: { dataDir?: string; json?: boolean }) => {
+      const sources = await withPlatform(options, (p) => p.harvest.listSources(SYSTEM));
+      printResult(options, { sources }, () =>
+        sources.length === 0
+          ? 'No harvest sources'
+          : sources
+              .map((s) => `${s.id}\t${s.name}\t${s.url}\tlast ok ${s.lastOkAt ?? 'never'}${s.lastError ? `\terror: ${s.lastError}` : ''}`)
+              .join('\n'),
+      );
+    }),
+  );
+
+  dataCommand(harvest, 'run', 'harvest a source now')
+    .argument('<id>', 'the source id (see harvest list)')
+    .option('--full', 'harvest everything and remove what the source no longer has')
+    .action(
+      action(async (id: string, options: { dataDir?: string; json?: boolean; full?: boolean }) => {
+        const outcome = await withPlatform(options, (p) => p.harvest.runSource(SYSTEM, id, { full: options.full === true }));
+        printResult(options, outcome, () =>
+          outcome.ok
+            ? `${outcome.mode} harvest: ${outcome.fetched} read, ${outcome.upserted} stored, ${outcome.deleted} removed`
+            : `harvest failed: ${outcome.error ?? 'unknown error'}`,
+        );
+        if (!outcome.ok) process.exitCode = 1;
+      }),
+    );
+}

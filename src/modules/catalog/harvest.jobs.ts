@@ -1,0 +1,24 @@
+/** Federation's background work: a job per source run, enqueued by a schedule at each source's period. */
+import type { JobSpec, ScheduledJob } from '../../core/ports.js';
+import { HARVEST_DUE_JOB, HARVEST_JOB, type HarvestService } from './harvest.service.js';
+
+export function harvestJobs(harvest: HarvestService): JobSpec[] {
+  return [
+    {
+      name: HARVEST_JOB,
+      // Idempotent: a run upserts what the source has; a failure is recorded in the source's log, not retried here.
+      handler: async (payload, ctx) => harvest.runSourceNow((payload as { sourceId: string }).sourceId, { signal: ctx.signal }),
+      parse: (raw) => {
+        const sourceId = (raw as { sourceId?: unknown } | null)?.sourceId;
+        if (typeof sourceId !== 'string') throw new Error('catalog.harvest needs { sourceId }');
+        return { sourceId };
+      },
+      maxAttempts: 1,
+      leaseMs: 30 * 60 * 1000,
+    },
+    { name: HARVEST_DUE_JOB, handler: async () => ({ enqueued: await harvest.enqueueDue() }), maxAttempts: 3 },
+  ];
+}
+
+/** Every minute, each enabled source whose period began gets its job (one per source per period). */
+export const harvestSchedules: ScheduledJob[] = [{ name: HARVEST_DUE_JOB, everyMs: 60 * 1000 }];
