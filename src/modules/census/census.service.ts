@@ -418,19 +418,7 @@ export function createCensusService({ repo, clock, domains = DEFAULT_DOMAINS }: 
     const form = JSON.parse(row.form) as Record<string, unknown>;
     const duplicates = await repo.duplicatesOf(row.id, visibility);
     return {
-      id: row.id,
-      orgId: row.org_id,
-      orgName: row.org_name,
-      campaignId: row.campaign_id,
-      status: row.status,
-      title: row.title,
-      domain: row.domain,
-      modality: row.modality,
-      readiness: row.readiness,
-      provisionScope: row.provision_scope,
-      version: row.version,
-      updatedAt: row.updated_at,
-      duplicateCount: duplicates.length,
+      ...toSummary({ ...row, duplicate_count: duplicates.length }),
       form: form as DraftForm,
       createdAt: row.created_at,
       submittedAt: row.submitted_at,

@@ -490,10 +490,10 @@ async function* readJsonArray(text: AsyncIterable<string>, meta: ReadMeta): Asyn
 // ---------------------------------------------------------------------------------------------
 // Peeking
 
-/** The first `n` bytes (or more), and the whole stream again, without reading it twice. */
-async function peekBytes(source: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+/** The first chunks of a stream up to `n` units (or more), and the whole stream again, without reading it twice. */
+async function peek<T extends { length: number }>(source: AsyncIterable<T>, n: number): Promise<{ taken: T[]; rest: AsyncIterable<T> }> {
   const input = source[Symbol.asyncIterator]();
-  const taken: Uint8Array[] = [];
+  const taken: T[] = [];
   let size = 0;
   let done = false;
   while (size < n) {
@@ -505,8 +505,8 @@ async function peekBytes(source: AsyncIterable<Uint8Array>, n: number): Promise<
     taken.push(next.value);
     size += next.value.length;
   }
-  const head = Buffer.concat(taken);
-  async function* rest(): AsyncGenerator<Uint8Array> {
+  const head = [...taken];
+  async function* rest(): AsyncGenerator<T> {
     try {
       yield* taken;
       taken.length = 0;
@@ -523,41 +523,17 @@ async function peekBytes(source: AsyncIterable<Uint8Array>, n: number): Promise<
       if (!done) await input.return?.();
     }
   }
-  return { head, rest: rest() };
+  return { taken: head, rest: rest() };
+}
+
+/** The first `n` bytes (or more), and the whole stream again. */
+async function peekBytes(source: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+  const { taken, rest } = await peek(source, n);
+  return { head: Buffer.concat(taken), rest };
 }
 
 /** The same for text, by characters. */
 async function peekText(source: AsyncIterable<string>, n: number): Promise<{ head: string; rest: AsyncIterable<string> }> {
-  const input = source[Symbol.asyncIterator]();
-  const taken: string[] = [];
-  let size = 0;
-  let done = false;
-  while (size < n) {
-    const next = await input.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    taken.push(next.value);
-    size += next.value.length;
-  }
-  const head = taken.join('');
-  async function* rest(): AsyncGenerator<string> {
-    try {
-      yield* taken;
-      taken.length = 0;
-      if (done) return;
-      for (;;) {
-        const next = await input.next();
-        if (next.done) {
-          done = true;
-          return;
-        }
-        yield next.value;
-      }
-    } finally {
-      if (!done) await input.return?.();
-    }
-  }
-  return { head, rest: rest() };
+  const { taken, rest } = await peek(source, n);
+  return { head: taken.join(''), rest };
 }
