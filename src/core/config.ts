@@ -42,6 +42,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** The largest file an upload may stream in (bulk imports); larger ones are refused with 413. */
   maxUploadBytes: number;
+  /**
+   * Harvest sources (and anything else the platform fetches for its users) may be on loopback,
+   * private, link-local or unique-local addresses. Off by default (SSRF guard); tests, the demo
+   * and intranet deployments turn it on with DATADAM_HARVEST_ALLOW_PRIVATE=true.
+   */
+  harvestAllowPrivate: boolean;
 }
 
 export interface ConfigFlags {
@@ -75,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: Number(env.DATADAM_RATE_LIMIT ?? 1200),
     maxUploadBytes: Number(env.DATADAM_MAX_UPLOAD_BYTES ?? 512 * 1024 * 1024),
+    harvestAllowPrivate: env.DATADAM_HARVEST_ALLOW_PRIVATE === 'true',
   };
 }
 

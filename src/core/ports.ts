@@ -139,15 +139,41 @@ export interface ScheduledJob {
   payload?: unknown;
 }
 
-/** What an HTTP GET answered: its status, and its body read as JSON (which throws on invalid JSON). */
+/** What an HTTP GET answered: its status, headers and body (read once, as JSON or as text). */
 export interface HttpResponse {
   status: number;
+  /** The address that answered (the last one, after any redirect the adapter followed and checked). */
+  url: string;
+  /** A response header, case-insensitive; null when absent. */
+  header(name: string): string | null;
+  /** The body as JSON; throws on invalid JSON. */
   json(): Promise<unknown>;
+  /** The body as text (UTF-8 unless the content type names another charset). */
+  text(): Promise<string>;
+}
+
+export interface HttpFetchOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The Accept header; default `application/json`. */
+  accept?: string;
 }
 
 /**
- * An HTTP GET of a JSON resource, for services that read other systems (harvesting CKAN portals).
- * Rejects with an error named `TimeoutError` when no answer came within `timeoutMs`, and with an
- * `AbortError` when `signal` aborted.
+ * An HTTP GET of another system's resource, for services that read other systems (harvesting
+ * CKAN portals and DCAT catalogs). The timeout covers the whole exchange, body included.
+ *
+ * Rejects with an error named `TimeoutError` when no answer came within `timeoutMs`, with an
+ * `AbortError` when `signal` aborted, and with an `OutboundRefusedError` when the adapter's
+ * outbound policy refuses the address (say a host that resolves to a private address, or a
+ * redirect to one): trying again will not help.
  */
-export type HttpFetch = (url: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<HttpResponse>;
+export type HttpFetch = (url: string, options: HttpFetchOptions) => Promise<HttpResponse>;
+
+/**
+ * Whether the platform may fetch a URL, checked before anything is stored (say when a harvest
+ * source is added): null when it may, else the reason it may not (not http(s); its host resolves
+ * to a loopback, private, link-local or unique-local address while the deployment does not allow
+ * those). `HttpFetch` checks again at fetch time, after DNS resolution.
+ */
+export type OutboundUrlCheck = (url: string) => Promise<string | null>;

@@ -23,7 +23,7 @@ import { identityJobs, identitySchedules } from '../modules/identity/identity.jo
 import { createIdentityRepository } from '../modules/identity/identity.repository.js';
 import { createIdentityService, type IdentityService } from '../modules/identity/identity.service.js';
 import { openBlobStore } from '../platform/blob/index.js';
-import { nodeFetch } from '../platform/http/fetch.js';
+import { createNodeFetch } from '../platform/http/fetch.js';
 import { readRowBatchesOnWorker } from './census-import-worker.js';
 import { openDatabase, pingDatabase, type Database } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrator.js';
@@ -56,7 +56,7 @@ export interface OpenPlatformOptions {
   migrate?: boolean;
   clock?: Clock;
   /** Harvesting's HTTP and its limits (tests shorten them). */
-  harvest?: { fetch?: HttpFetch; timeoutMs?: number; attempts?: number; backoffMs?: number };
+  harvest?: { fetch?: HttpFetch; timeoutMs?: number; attempts?: number; backoffMs?: number; leaseMs?: number; maxPages?: number };
 }
 
 /** Opens the database and blob store the configuration names, migrates, and builds every service. */
@@ -89,15 +89,20 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
 
   const catalogRepo = createCatalogRepository(database.db, database.capabilities);
   const catalog = createCatalogService({ repo: catalogRepo });
+  // The SSRF guard: private addresses only where the deployment says so (DATADAM_HARVEST_ALLOW_PRIVATE).
+  const outbound = createNodeFetch({ allowPrivate: config.harvestAllowPrivate });
   const harvest = createHarvestService({
     repo: createHarvestRepository(database.db),
     documents: catalogRepo,
-    fetch: options.harvest?.fetch ?? nodeFetch,
+    fetch: options.harvest?.fetch ?? outbound.fetch,
+    checkUrl: outbound.check,
     clock,
     queue,
     ...(options.harvest?.timeoutMs !== undefined ? { timeoutMs: options.harvest.timeoutMs } : {}),
     ...(options.harvest?.attempts !== undefined ? { attempts: options.harvest.attempts } : {}),
     ...(options.harvest?.backoffMs !== undefined ? { backoffMs: options.harvest.backoffMs } : {}),
+    ...(options.harvest?.leaseMs !== undefined ? { leaseMs: options.harvest.leaseMs } : {}),
+    ...(options.harvest?.maxPages !== undefined ? { maxPages: options.harvest.maxPages } : {}),
   });
   const datasets = createDatasetsService({ census, catalog, identity, publicUrl: config.publicUrl });
 

@@ -49,14 +49,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `datadam serve --demo` from source on a free port with its own temporary data folder. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * Starts `datadam serve --demo` from source on a free port with its own temporary data folder;
+ * `extraEnv` adds settings (say DATADAM_HARVEST_ALLOW_PRIVATE=true to harvest a local fixture).
+ */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   ensureWebBuilt();
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'datadam-web-'));
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   // The data folder decides where everything goes; settings meant for other tests must not leak in.
   for (const name of ['DATADAM_DB', 'DATADAM_BLOB', 'DATADAM_DATA_DIR', 'PORT']) delete env[name];
+  Object.assign(env, extraEnv);
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data-dir', dataDir, '--demo'],

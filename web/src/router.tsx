@@ -21,6 +21,7 @@ import { ModulePage } from './pages/ModulePage';
 import { validateDataMapSearch } from './pages/datamap/catalogApi';
 import { DataMapPage } from './pages/datamap/DataMapPage';
 import { DatasetPage } from './pages/datamap/DatasetPage';
+import { HarvestPage } from './pages/harvest/HarvestPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { safeRedirect, sessionQuery } from './session';
 
@@ -129,6 +130,14 @@ const datasetRoute = createRoute({
   component: DatasetPage,
 });
 
+/** Federation: the operator's harvest sources (the page says so to anyone else). */
+const harvestRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/harvest',
+  beforeLoad: requireSession,
+  component: HarvestPage,
+});
+
 /** The module's earlier address. */
 const oldDataMapRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -147,6 +156,7 @@ const routeTree = rootRoute.addChildren([
   censusImportRoute,
   dataMapRoute,
   datasetRoute,
+  harvestRoute,
   oldDataMapRoute,
   ...MODULES.filter((key): key is Exclude<ModuleKey, 'census' | 'data-map'> => key !== 'census' && key !== 'data-map').map(moduleRoute),
 ]);

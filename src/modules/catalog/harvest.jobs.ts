@@ -7,11 +7,15 @@ export function harvestJobs(harvest: HarvestService): JobSpec[] {
     {
       name: HARVEST_JOB,
       // Idempotent: a run upserts what the source has; a failure is recorded in the source's log, not retried here.
-      handler: async (payload, ctx) => harvest.runSourceNow((payload as { sourceId: string }).sourceId, { signal: ctx.signal }),
+      // A run while another holds the source does nothing and says so (outcome.alreadyRunning).
+      handler: async (payload, ctx) => {
+        const { sourceId, full } = payload as { sourceId: string; full: boolean };
+        return harvest.runSourceNow(sourceId, { signal: ctx.signal, full });
+      },
       parse: (raw) => {
-        const sourceId = (raw as { sourceId?: unknown } | null)?.sourceId;
+        const { sourceId, full } = (raw ?? {}) as { sourceId?: unknown; full?: unknown };
         if (typeof sourceId !== 'string') throw new Error('catalog.harvest needs { sourceId }');
-        return { sourceId };
+        return { sourceId, full: full === true };
       },
       maxAttempts: 1,
       leaseMs: 30 * 60 * 1000,

@@ -1,5 +1,6 @@
 /** HTTP for federation: the operator's harvest sources, their runs and logs. */
-import { commonErrors, type ApiApp } from '../shared/http.js';
+import { conflict } from '../../core/errors.js';
+import { commonErrors, problemSchema, type ApiApp } from '../shared/http.js';
 import {
   harvestIdParamsSchema,
   harvestLogSchema,
@@ -8,6 +9,7 @@ import {
   harvestSourceListSchema,
   harvestSourceSchema,
   newHarvestSourceSchema,
+  queuedHarvestRunSchema,
 } from './harvest.schema.js';
 import type { HarvestService } from './harvest.service.js';
 
@@ -24,7 +26,7 @@ export function registerHarvestRoutes(app: ApiApp, { harvest }: HarvestRouteOpti
     {
       schema: {
         tags,
-        summary: 'Register a CKAN portal to harvest (operator)',
+        summary: 'Register a CKAN portal or a DCAT catalog to harvest (operator)',
         body: newHarvestSourceSchema,
         response: { 201: harvestSourceSchema, ...commonErrors },
       },
@@ -44,18 +46,41 @@ export function registerHarvestRoutes(app: ApiApp, { harvest }: HarvestRouteOpti
     async (request) => ({ sources: await harvest.listSources(request.actor) }),
   );
 
+  app.get(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'One harvest source and how its last run went (operator)',
+        params: harvestIdParamsSchema,
+        response: { 200: harvestSourceSchema, ...commonErrors },
+      },
+    },
+    async (request) => harvest.getSource(request.actor, request.params.id),
+  );
+
   app.post(
     `${base}/:id/run`,
     {
       schema: {
         tags,
-        summary: "Harvest a source now; a failure is the run's outcome, and goes to the source's log (operator)",
+        summary: 'Harvest a source: queued for the workers (202), or run now with ?wait=true (operator)',
+        description:
+          '202: the run is queued; the source (`running`, `lastRunAt`, `lastOkAt`, `lastError`) and its log say how it goes. ' +
+          "With wait=true: the run's outcome (a failure of the source is an outcome, and goes to its log). " +
+          'Either way 409 while another run holds the source (two runs of one source never overlap).',
         params: harvestIdParamsSchema,
         querystring: harvestRunQuerySchema,
-        response: { 200: harvestOutcomeSchema, ...commonErrors },
+        response: { 200: harvestOutcomeSchema, 202: queuedHarvestRunSchema, 409: problemSchema, ...commonErrors },
       },
     },
-    async (request) => harvest.runSource(request.actor, request.params.id, { full: request.query.full }),
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!request.query.wait) return reply.code(202).send(await harvest.enqueueRun(request.actor, id, { full: request.query.full }));
+      const outcome = await harvest.runSource(request.actor, id, { full: request.query.full });
+      if (outcome.alreadyRunning) throw conflict('This source is being harvested now; wait for that run to end (see its log)');
+      return outcome;
+    },
   );
 
   app.get(

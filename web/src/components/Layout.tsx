@@ -125,6 +125,13 @@ export function Layout() {
                     </Link>
                   </li>
                 ))}
+                {session?.memberships.some((m) => m.role === 'operator') && (
+                  <li>
+                    <Link to="/harvest" className="gnb-main-trigger is-link" activeProps={{ className: 'active' }}>
+                      {t('nav.harvest')}
+                    </Link>
+                  </li>
+                )}
               </ul>
             </div>
           </nav>
