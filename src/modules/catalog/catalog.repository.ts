@@ -1,38 +1,86 @@
 /**
- * SQL for the data map's search, through Kysely. No rules here: the service decides who sees what
- * and ranks; this stores documents and answers filtered full-text queries. The two engines differ
- * only in how a set of analyzer terms is matched, chosen by the `fullText` capability:
+ * SQL for the data map's search, through Kysely. No rules here: the service decides who sees what;
+ * this stores documents and answers filtered full-text queries. The two engines differ in how a set
+ * of analyzer terms is matched and scored, chosen by the `fullText` capability:
  *
- * - `fts5`: `doc_no IN (SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH '"교통" AND "사고"')`,
- *   the FTS5 external-content table written here in the same transaction as the document;
- * - `tsvector`: `tsv @@ to_tsquery('simple', '''교통'' & ''사고''')`, the generated column of migration 0005.
+ * - `fts5`: `catalog_fts MATCH '"교통" AND "사고"'` on the FTS5 external-content table written here in
+ *   the same transaction as the document, scored by FTS5's own `bm25(catalog_fts, 4.0, 1.0)`;
+ * - `tsvector`: `tsv @@ to_tsquery('simple', '''교통'' & ''사고''')` on the generated column of
+ *   migration 0005, scored here by the analyzer's `bm25` (the same formula) over the corpus numbers
+ *   that migration 0008's tables keep as documents are written.
+ *
+ * Either way a search reads each matching document once (`matches`): its facets, its summary and
+ * its score, so the count, the facet counts and the ranking come from one pass.
  */
 import { sql, type Expression, type Selectable, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DbCapabilities } from '../../core/ports.js';
-import { ftsMatchQuery, tsQuery } from './analyzer.js';
+import { bm25, ftsMatchQuery, tsQuery } from './analyzer.js';
 import type { CatalogDocumentRow, CatalogTables, DocumentKind } from './catalog.tables.js';
 
 /** Which documents a query may return: all, or the accepted ones plus every one of the listed organisations. */
 export type DocumentVisibility = { all: true } | { all: false; orgIds: readonly string[] };
 
+/** Filters: each list matches any of its values (an empty or missing list: no condition); lists combine with AND. */
 export interface DocumentFilter {
   visibility: DocumentVisibility;
   /** Analyzer terms every document must hold; omitted: no text condition. Never an empty list. */
   terms?: readonly string[];
-  domain?: string;
-  orgId?: string;
-  modality?: string;
-  readiness?: string;
-  provisionScope?: string;
-  personalInfo?: string;
-  format?: string;
-  year?: number;
+  domain?: readonly string[];
+  orgId?: readonly string[];
+  modality?: readonly string[];
+  readiness?: readonly string[];
+  provisionScope?: readonly string[];
+  personalInfo?: readonly string[];
+  format?: readonly string[];
+  year?: readonly number[];
 }
 
-/** A document to write: everything but the generated key. */
-export type NewDocument = Omit<Selectable<CatalogDocumentRow>, 'doc_no'>;
+/** A document to write: everything but the generated key and the use count (which indexing leaves alone). */
+export type NewDocument = Omit<Selectable<CatalogDocumentRow>, 'doc_no' | 'usage_count'>;
 
-export type FacetColumn = 'domain' | 'org_id' | 'modality' | 'readiness' | 'provision_scope' | 'personal_info' | 'year';
+/** What a search reads of each matching document: its summary, facets, order keys and score. */
+export type MatchRow = Pick<
+  Selectable<CatalogDocumentRow>,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'agency'
+  | 'org_id'
+  | 'status'
+  | 'domain'
+  | 'modality'
+  | 'readiness'
+  | 'provision_scope'
+  | 'personal_info'
+  | 'formats'
+  | 'year'
+  | 'updated_at'
+  | 'usage_count'
+> & {
+  /** BM25 with the title weighted (positive, higher is better); 0 without terms. */
+  score: number;
+};
+
+/** Browsing orders; ties go to the newest, then the greatest id (title: the smallest id), as in the indexes of migration 0008. */
+export type BrowseOrder = 'newest' | 'title' | 'most_used';
+
+const FACET_COMBINATION_COLUMNS = [
+  'd.org_id',
+  'd.agency',
+  'd.domain',
+  'd.modality',
+  'd.readiness',
+  'd.provision_scope',
+  'd.personal_info',
+  'd.year',
+  'd.formats',
+] as const;
+
+/** One combination of facet values. */
+export type FacetCombination = Pick<
+  CatalogDocumentRow,
+  'org_id' | 'agency' | 'domain' | 'modality' | 'readiness' | 'provision_scope' | 'personal_info' | 'year' | 'formats'
+>;
 
 /** What the indexer reads of a census entry. */
 export interface IndexableEntryRow {
@@ -52,43 +100,66 @@ export interface IndexableEntryRow {
   updated_at: string;
 }
 
-/** The columns a result shows. */
-export type DocumentSummaryRow = Pick<
-  CatalogDocumentRow,
-  'id' | 'kind' | 'title' | 'agency' | 'org_id' | 'domain' | 'modality' | 'status' | 'updated_at' | 'title_terms' | 'body_terms'
->;
-
-export type RankingCandidateRow = Pick<CatalogDocumentRow, 'id' | 'updated_at' | 'title_terms' | 'body_terms'>;
-
 type Eb = ExpressionBuilder<CatalogTables & { d: CatalogDocumentRow }, 'd'>;
 
-const SUMMARY_COLUMNS = [
+const MATCH_COLUMNS = [
   'd.id',
   'd.kind',
   'd.title',
   'd.agency',
   'd.org_id',
+  'd.status',
   'd.domain',
   'd.modality',
-  'd.status',
+  'd.readiness',
+  'd.provision_scope',
+  'd.personal_info',
+  'd.formats',
+  'd.year',
   'd.updated_at',
-  'd.title_terms',
-  'd.body_terms',
+  'd.usage_count',
 ] as const;
 
 /** `%` and `_` are LIKE wildcards; formats never hold `|` (the indexer removes it). */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
+/** Scores are rounded so that both engines, whose arithmetic differs in the last bits, order alike. */
+const roundScore = (score: number) => Math.round(score * 1e6) / 1e6;
+
+const splitTerms = (text: string) => (text === '' ? [] : text.split(' '));
+
+/** What a write adds to and removes from BM25's corpus numbers. */
+class CorpusChange {
+  docs = 0;
+  terms = 0;
+  readonly docsPerTerm = new Map<string, number>();
+
+  /** `perTerm`: also count documents per term (only PostgreSQL keeps them in a table). */
+  constructor(private readonly perTerm: boolean) {}
+
+  add(doc: { title_terms: string; body_terms: string; term_count: number }): void {
+    this.move(doc, 1);
+  }
+
+  remove(doc: { title_terms: string; body_terms: string; term_count: number | string }): void {
+    this.move(doc, -1);
+  }
+
+  private move(doc: { title_terms: string; body_terms: string; term_count: number | string }, sign: 1 | -1): void {
+    this.docs += sign;
+    this.terms += sign * Number(doc.term_count);
+    if (!this.perTerm) return;
+    for (const term of new Set([...splitTerms(doc.title_terms), ...splitTerms(doc.body_terms)])) {
+      this.docsPerTerm.set(term, (this.docsPerTerm.get(term) ?? 0) + sign);
+    }
+  }
+}
+
 export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities: Pick<DbCapabilities, 'fullText'>) {
   const fts5 = capabilities.fullText === 'fts5';
 
-  /** The engine's full-text condition for "holds every term". */
-  function matchAll(terms: readonly string[]): Expression<SqlBool> {
-    if (fts5) return sql<SqlBool>`d.doc_no in (select rowid from catalog_fts where catalog_fts match ${ftsMatchQuery(terms)})`;
-    return sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${tsQuery(terms)})`;
-  }
-
-  function where(filter: DocumentFilter) {
+  /** Conditions on the document's own columns: visibility and facet filters. */
+  function where(filter: Omit<DocumentFilter, 'terms'>) {
     return (eb: Eb) => {
       const conditions: Expression<SqlBool>[] = [];
       const { visibility } = filter;
@@ -99,102 +170,154 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
             : eb('d.status', '=', 'accepted'),
         );
       }
-      if (filter.terms !== undefined) conditions.push(matchAll(filter.terms));
-      if (filter.domain !== undefined) conditions.push(eb('d.domain', '=', filter.domain));
-      if (filter.orgId !== undefined) conditions.push(eb('d.org_id', '=', filter.orgId));
-      if (filter.modality !== undefined) conditions.push(eb('d.modality', '=', filter.modality));
-      if (filter.readiness !== undefined) conditions.push(eb('d.readiness', '=', filter.readiness));
-      if (filter.provisionScope !== undefined) conditions.push(eb('d.provision_scope', '=', filter.provisionScope));
-      if (filter.personalInfo !== undefined) conditions.push(eb('d.personal_info', '=', filter.personalInfo));
-      if (filter.year !== undefined) conditions.push(eb('d.year', '=', filter.year));
-      if (filter.format !== undefined) conditions.push(sql<SqlBool>`d.formats like ${`%|${likeEscape(filter.format)}|%`} escape '\\'`);
+      const anyOf = (
+        column: 'd.domain' | 'd.org_id' | 'd.modality' | 'd.readiness' | 'd.provision_scope' | 'd.personal_info',
+        values?: readonly string[],
+      ) => {
+        if (values !== undefined && values.length > 0) conditions.push(eb(column, 'in', [...values]));
+      };
+      anyOf('d.domain', filter.domain);
+      anyOf('d.org_id', filter.orgId);
+      anyOf('d.modality', filter.modality);
+      anyOf('d.readiness', filter.readiness);
+      anyOf('d.provision_scope', filter.provisionScope);
+      anyOf('d.personal_info', filter.personalInfo);
+      if (filter.year !== undefined && filter.year.length > 0) conditions.push(eb('d.year', 'in', [...filter.year]));
+      if (filter.format !== undefined && filter.format.length > 0) {
+        conditions.push(eb.or(filter.format.map((format) => sql<SqlBool>`d.formats like ${`%|${likeEscape(format)}|%`} escape '\\'`)));
+      }
       return eb.and(conditions);
     };
   }
 
   const documents = () => db.selectFrom('catalog_documents as d');
 
+  /** BM25's corpus numbers, kept by migration 0008's tables (PostgreSQL; FTS5 keeps its own). */
+  async function corpusStats(terms: readonly string[]) {
+    const state = await db.selectFrom('catalog_state').where('id', '=', 1).select(['doc_count', 'term_total']).executeTakeFirst();
+    const docCount = Number(state?.doc_count ?? 0);
+    const rows = await db
+      .selectFrom('catalog_term_stats')
+      .where('term', 'in', [...new Set(terms)])
+      .select(['term', 'docs'])
+      .execute();
+    return {
+      docCount,
+      avgLength: docCount === 0 ? 0 : Number(state?.term_total ?? 0) / docCount,
+      docFreq: new Map(rows.map((r) => [r.term, Number(r.docs)])),
+    };
+  }
+
   const repo = {
     // ---------------------------------------------------------------- search
 
-    count: async (filter: DocumentFilter): Promise<number> => {
-      const row = await documents()
-        .where(where(filter))
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
-    /** Counts per value of one column over the matching documents, biggest first; NULLs left out. */
-    facet: async (filter: DocumentFilter, column: FacetColumn): Promise<Array<{ value: string; label: string | null; count: number }>> => {
-      const ref = `d.${column}` as const;
-      const rows = await documents()
-        .where(where(filter))
-        .where(ref, 'is not', null)
-        .select([ref, (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('d.agency').as('label')])
-        .groupBy(ref)
-        .execute();
-      return rows
-        .map((r) => {
-          const record = r as unknown as Record<string, unknown>;
-          return { value: String(record[column]), label: column === 'org_id' ? String(record.label) : null, count: Number(r.n) };
-        })
-        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    },
-
-    /** The `formats` column of every matching document (a format facet splits it). */
-    formatsOf: async (filter: DocumentFilter): Promise<string[]> =>
-      (await documents().where(where(filter)).where('d.formats', '<>', '').select('d.formats').execute()).map((r) => r.formats),
-
-    /** Every matching document's terms, for ranking in the application. */
-    rankingCandidates: async (filter: DocumentFilter): Promise<RankingCandidateRow[]> =>
-      documents().where(where(filter)).select(['d.id', 'd.updated_at', 'd.title_terms', 'd.body_terms']).execute(),
-
-    /** A page of matching documents, newest first (or by title, then newest). */
-    newest: async (
-      filter: DocumentFilter,
-      offset: number,
-      limit: number,
-      order: 'newest' | 'title' = 'newest',
-    ): Promise<DocumentSummaryRow[]> => {
-      let query = documents().where(where(filter)).select(SUMMARY_COLUMNS);
-      if (order === 'title') query = query.orderBy('d.title', 'asc');
-      return query.orderBy('d.updated_at', 'desc').orderBy('d.id', 'asc').limit(limit).offset(offset).execute();
-    },
-
-    byIds: async (ids: readonly string[]): Promise<DocumentSummaryRow[]> =>
-      ids.length === 0
-        ? []
-        : documents()
-            .where('d.id', 'in', [...ids])
-            .select(SUMMARY_COLUMNS)
-            .execute(),
-
-    /** BM25's corpus numbers over the whole index: documents, mean length, and documents holding each term. */
-    corpusStats: async (terms: readonly string[]): Promise<{ docCount: number; avgLength: number; docFreq: Map<string, number> }> => {
-      const totals = await documents()
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('d.term_count').as('len')])
-        .executeTakeFirstOrThrow();
-      const docCount = Number(totals.n);
-      const docFreq = new Map<string, number>();
-      for (const term of new Set(terms)) {
-        const row = await documents()
-          .where(() => matchAll([term]))
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
-        docFreq.set(term, Number(row.n));
+    /**
+     * Every document the filter matches, each read once with its score (0 without terms). The
+     * caller counts, facets and orders them.
+     */
+    matches: async (filter: DocumentFilter): Promise<MatchRow[]> => {
+      const terms = filter.terms;
+      if (terms === undefined) {
+        return (await documents().where(where(filter)).select(MATCH_COLUMNS).execute()).map((r) => ({ ...r, score: 0 }));
       }
-      return { docCount, avgLength: docCount === 0 ? 0 : Number(totals.len ?? 0) / docCount, docFreq };
+      if (fts5) {
+        const rows = await db
+          .selectFrom('catalog_fts')
+          .innerJoin('catalog_documents as d', 'd.doc_no', 'catalog_fts.rowid')
+          .where(sql<SqlBool>`catalog_fts match ${ftsMatchQuery(terms)}`)
+          .where((eb) => where(filter)(eb as unknown as Eb))
+          .select([...MATCH_COLUMNS, sql<number>`-bm25(catalog_fts, 4.0, 1.0)`.as('score')])
+          .execute();
+        for (const row of rows) row.score = roundScore(row.score);
+        return rows;
+      }
+      const [rows, stats] = await Promise.all([
+        documents()
+          .where(sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${tsQuery(terms)})`)
+          .where(where(filter))
+          .select([...MATCH_COLUMNS, 'd.title_terms', 'd.body_terms'])
+          .execute(),
+        corpusStats(terms),
+      ]);
+      return rows.map(({ title_terms, body_terms, ...row }) => ({
+        ...row,
+        score: roundScore(bm25(terms, { title: splitTerms(title_terms), body: splitTerms(body_terms) }, stats)),
+      }));
+    },
+
+    /**
+     * Documents whose title holds every term, the most used first, then the shortest title
+     * (autocomplete); the same order on both engines.
+     */
+    suggestions: async (filter: DocumentFilter & { terms: readonly string[] }, limit: number) => {
+      const titleMatch = fts5
+        ? sql<SqlBool>`d.doc_no in (select rowid from catalog_fts where catalog_fts match ${`title_terms : (${ftsMatchQuery(filter.terms)})`})`
+        : sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${filter.terms.map((term) => `'${term}':A`).join(' & ')})`;
+      return documents()
+        .where(titleMatch)
+        .where(where(filter))
+        .select(['d.id', 'd.title', 'd.agency'])
+        .orderBy('d.usage_count', 'desc')
+        .orderBy(sql`length(d.title)`)
+        .orderBy('d.id')
+        .limit(limit)
+        .execute();
+    },
+
+    /**
+     * How many documents a filter without terms matches per combination of facet values, through
+     * one GROUP BY over the facet index (combinations are few; the caller adds them up per facet).
+     */
+    facetCombinations: async (filter: Omit<DocumentFilter, 'terms'>): Promise<Array<FacetCombination & { count: number }>> =>
+      (
+        await documents()
+          .where(where(filter))
+          .select([...FACET_COMBINATION_COLUMNS, (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy([...FACET_COMBINATION_COLUMNS])
+          .execute()
+      ).map(({ n, ...combination }) => ({ ...combination, count: Number(n) })),
+
+    /** A page of the documents a filter without terms matches, in one of the browsing orders (through indexes). */
+    browse: async (filter: Omit<DocumentFilter, 'terms'>, order: BrowseOrder, offset: number, limit: number): Promise<MatchRow[]> => {
+      let query = documents().where(where(filter)).select(MATCH_COLUMNS);
+      query =
+        order === 'title'
+          ? query.orderBy('d.title', 'asc').orderBy('d.id', 'asc')
+          : (order === 'most_used' ? query.orderBy('d.usage_count', 'desc') : query)
+              .orderBy('d.updated_at', 'desc')
+              .orderBy('d.id', 'desc');
+      const rows = await query.limit(limit).offset(offset).execute();
+      return rows.map((r) => ({ ...r, score: 0 }));
+    },
+
+    /** Bumped by every write to the index: a cache of what a filter matches is stale once it moves. */
+    generation: async (): Promise<number> => {
+      const row = await db.selectFrom('catalog_state').where('id', '=', 1).select('generation').executeTakeFirst();
+      return Number(row?.generation ?? 0);
+    },
+
+    /** Counts uses of a document (for "most used"); false when there is no such document. */
+    addUses: async (id: string, uses = 1): Promise<boolean> => {
+      const result = await db
+        .updateTable('catalog_documents')
+        .set((eb) => ({ usage_count: eb('usage_count', '+', uses) }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     // ---------------------------------------------------------------- indexing
 
-    /** Census entries with no document, or one made from an older version; at most `limit`. */
-    staleCensusEntryIds: async (limit: number): Promise<string[]> =>
+    /**
+     * Census entries with no document, or one made from an older version, in id order after
+     * `afterId` (a keyset: each call reads on from the last, never the indexed ones again); at most `limit`.
+     */
+    staleCensusEntryIds: async (afterId: string | undefined, limit: number): Promise<string[]> =>
       (
         await db
           .selectFrom('census_entries as e')
           .leftJoin('catalog_documents as d', (join) => join.onRef('d.id', '=', 'e.id').on('d.kind', '=', 'census_entry'))
+          .$if(afterId !== undefined, (q) => q.where('e.id', '>', afterId!))
           .where((eb) => eb.or([eb('d.id', 'is', null), eb('d.source_version', '<>', eb.ref('e.version'))]))
           .select('e.id')
           .orderBy('e.id')
@@ -264,10 +387,11 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
                 'in',
                 docs.map((d) => d.id),
               )
-              .select(['doc_no', 'id', 'title_terms', 'body_terms'])
+              .select(['doc_no', 'id', 'title_terms', 'body_terms', 'term_count'])
               .execute()
           ).map((r) => [r.id, r]),
         );
+        const change = new CorpusChange(!fts5);
         for (const doc of docs) {
           const old = existing.get(doc.id);
           let docNo: number;
@@ -275,16 +399,19 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
             docNo = Number(old.doc_no);
             if (fts5) await ftsDelete(trx, docNo, old.title_terms, old.body_terms);
             await trx.updateTable('catalog_documents').set(doc).where('doc_no', '=', docNo).execute();
+            change.remove(old);
           } else {
             const inserted = await trx.insertInto('catalog_documents').values(doc).returning('doc_no').executeTakeFirstOrThrow();
             docNo = Number(inserted.doc_no);
           }
+          change.add(doc);
           if (fts5) {
             await sql`insert into catalog_fts (rowid, title_terms, body_terms) values (${docNo}, ${doc.title_terms}, ${doc.body_terms})`.execute(
               trx,
             );
           }
         }
+        await applyCorpusChange(trx, change);
       });
     },
 
@@ -294,16 +421,41 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
         const rows = await trx
           .selectFrom('catalog_documents')
           .where('id', 'in', [...ids])
-          .select(['doc_no', 'title_terms', 'body_terms'])
+          .select(['doc_no', 'title_terms', 'body_terms', 'term_count'])
           .execute();
+        const change = new CorpusChange(!fts5);
         for (const row of rows) {
           if (fts5) await ftsDelete(trx, Number(row.doc_no), row.title_terms, row.body_terms);
           await trx.deleteFrom('catalog_documents').where('doc_no', '=', row.doc_no).execute();
+          change.remove(row);
         }
+        await applyCorpusChange(trx, change);
         return rows.length;
       });
     },
   };
+
+  /**
+   * Moves the index's generation and corpus numbers by what a write changed, in its transaction;
+   * on PostgreSQL also the documents per term (FTS5 counts those itself).
+   */
+  async function applyCorpusChange(trx: Kysely<CatalogTables>, change: CorpusChange): Promise<void> {
+    await trx
+      .updateTable('catalog_state')
+      .set((eb) => ({
+        generation: eb('generation', '+', 1),
+        doc_count: eb('doc_count', '+', change.docs),
+        term_total: eb('term_total', '+', change.terms),
+      }))
+      .where('id', '=', 1)
+      .execute();
+    if (fts5) return;
+    const deltas = [...change.docsPerTerm].filter(([, delta]) => delta !== 0);
+    if (deltas.length === 0) return;
+    await sql`insert into catalog_term_stats (term, docs)
+      select * from unnest(${deltas.map(([term]) => term)}::text[], ${deltas.map(([, delta]) => delta)}::bigint[])
+      on conflict (term) do update set docs = catalog_term_stats.docs + excluded.docs`.execute(trx);
+  }
 
   function inTransaction<T>(fn: (trx: Kysely<CatalogTables>) => Promise<T>): Promise<T> {
     return db.isTransaction ? fn(db) : db.transaction().execute(fn);

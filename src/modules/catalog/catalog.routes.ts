@@ -1,6 +1,6 @@
 /** HTTP for the data map's search: validate, call the service, shape the reply. */
 import { commonErrors, type ApiApp } from '../shared/http.js';
-import { searchQuerySchema, searchResultSchema } from './catalog.schema.js';
+import { searchQuerySchema, searchResultSchema, suggestQuerySchema, suggestResultSchema } from './catalog.schema.js';
 import type { CatalogService } from './catalog.service.js';
 
 export interface CatalogRouteOptions {
@@ -19,5 +19,18 @@ export function registerCatalogRoutes(app: ApiApp, { catalog }: CatalogRouteOpti
       },
     },
     async (request) => catalog.search(request.actor, request.query),
+  );
+
+  app.get(
+    '/api/v1/catalog/suggest',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Autocomplete: titles the caller may see that hold what was typed, the most used first',
+        querystring: suggestQuerySchema,
+        response: { 200: suggestResultSchema, ...commonErrors },
+      },
+    },
+    async (request) => ({ suggestions: await catalog.suggest(request.actor, request.query.q) }),
   );
 }

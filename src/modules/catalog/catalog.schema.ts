@@ -1,8 +1,9 @@
 /** Zod schemas of the data map's search: the query string and the reply (and so the OpenAPI document). */
 import { z } from 'zod';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './catalog.service.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, SORTS, SUGGEST_LIMIT } from './catalog.service.js';
 
-const facetValue = z.string().trim().min(1).max(200).optional();
+/** A facet filter: repeat the parameter for several values (any of them matches). */
+const facetValue = z.union([z.string().trim().min(1).max(200), z.array(z.string().trim().min(1).max(200)).max(50)]).optional();
 
 export const searchQuerySchema = z.object({
   q: z.string().max(500).optional().describe('Korean and/or English words; particles and spacing do not matter. Empty: list everything'),
@@ -13,8 +14,11 @@ export const searchQuerySchema = z.object({
   provisionScope: facetValue,
   format: facetValue.describe('File format, e.g. CSV (case-insensitive)'),
   personalInfo: facetValue,
-  year: z.coerce.number().int().min(1000).max(9999).optional().describe('Year collection started (or the entry was made)'),
-  sort: z.enum(['relevance', 'newest']).optional().describe('Default: relevance with q, newest without'),
+  year: z
+    .union([z.coerce.number().int().min(1000).max(9999), z.array(z.coerce.number().int().min(1000).max(9999)).max(50)])
+    .optional()
+    .describe('Year collection started (or the entry was made)'),
+  sort: z.enum(SORTS).optional().describe('Default: relevance with q, newest without; most_used: by recorded uses'),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
   cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
 });
@@ -39,6 +43,7 @@ export const searchResultSchema = z
         modality: z.string().nullable(),
         status: z.string(),
         score: z.number().describe('BM25 with the title weighted; higher is better; 0 without q'),
+        uses: z.number().int().describe('Recorded uses (visits to the dataset page, downloads)'),
         updatedAt: z.string(),
       }),
     ),
@@ -55,3 +60,13 @@ export const searchResultSchema = z
     nextCursor: z.string().nullable(),
   })
   .meta({ id: 'CatalogSearchResult' });
+
+export const suggestQuerySchema = z.object({
+  q: z.string().trim().min(1).max(100).describe('What was typed so far; one syllable or a part of a word is enough'),
+});
+
+export const suggestResultSchema = z
+  .object({
+    suggestions: z.array(z.object({ id: z.string(), title: z.string(), agency: z.string() })).max(SUGGEST_LIMIT),
+  })
+  .meta({ id: 'CatalogSuggestions' });

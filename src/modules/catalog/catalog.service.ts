@@ -7,39 +7,53 @@
  * accepted entries; an agency's stewards (and org_admin) also find its drafts, submitted and
  * returned entries; operators, auditors and the platform itself find everything.
  *
- * Ranking: both engines find the same documents (the analyzer's matching rule); the order is
- * computed here, with the analyzer's `bm25` over corpus numbers read from the index, so SQLite and
- * PostgreSQL return the same results in the same order with the same scores.
+ * Ranking: both engines find the same documents (the analyzer's matching rule) and score them with
+ * the same BM25 (FTS5's own `bm25()` on SQLite, the analyzer's `bm25` over the same corpus numbers on
+ * PostgreSQL), so they return the same results in the same order with the same scores.
+ *
+ * Cost: a search with words reads each matching document once (count, facets and order come from
+ * that one pass); browsing without words counts and facets through GROUP BY, and keeps those counts
+ * until the index next changes (its generation), since the data map's first page is the same for
+ * every visitor.
  */
 import { can, type Actor } from '../../core/auth/policy.js';
 import { badRequest } from '../../core/errors.js';
-import { analyzeQuery, bm25, toFtsText, analyzeDocument, type AnalyzedDocument } from './analyzer.js';
+import { analyzeQuery, toFtsText, analyzeDocument } from './analyzer.js';
 import type {
   CatalogRepository,
   DocumentFilter,
-  DocumentSummaryRow,
   DocumentVisibility,
-  FacetColumn,
+  FacetCombination,
   IndexableEntryRow,
+  MatchRow,
   NewDocument,
 } from './catalog.repository.js';
 
 export const FACETS = ['domain', 'agency', 'modality', 'readiness', 'provisionScope', 'format', 'personalInfo', 'year'] as const;
 export type FacetName = (typeof FACETS)[number];
 
+/** A filter value, or several (any of them matches). */
+type OneOrMany<T> = T | readonly T[];
+
+export const SORTS = ['relevance', 'newest', 'title', 'most_used'] as const;
+export type SearchSort = (typeof SORTS)[number];
+
 export interface SearchQuery {
   q?: string | undefined;
-  domain?: string | undefined;
+  domain?: OneOrMany<string> | undefined;
   /** An agency's organisation id. */
-  agency?: string | undefined;
-  modality?: string | undefined;
-  readiness?: string | undefined;
-  provisionScope?: string | undefined;
-  format?: string | undefined;
-  personalInfo?: string | undefined;
-  year?: number | undefined;
-  /** Default: relevance with a query, newest without. `title`: by title (the CKAN API's `title_string asc`). */
-  sort?: 'relevance' | 'newest' | 'title' | undefined;
+  agency?: OneOrMany<string> | undefined;
+  modality?: OneOrMany<string> | undefined;
+  readiness?: OneOrMany<string> | undefined;
+  provisionScope?: OneOrMany<string> | undefined;
+  format?: OneOrMany<string> | undefined;
+  personalInfo?: OneOrMany<string> | undefined;
+  year?: OneOrMany<number> | undefined;
+  /**
+   * Default: relevance with a query, newest without. `title`: by title (the CKAN API's
+   * `title_string asc`); `most_used`: by recorded uses.
+   */
+  sort?: SearchSort | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -55,6 +69,8 @@ export interface SearchHit {
   status: string;
   /** BM25, higher is better; 0 without a query. */
   score: number;
+  /** Recorded uses. */
+  uses: number;
   updatedAt: string;
 }
 
@@ -67,13 +83,23 @@ export interface SearchResult {
   nextCursor: string | null;
 }
 
+export interface Suggestion {
+  id: string;
+  title: string;
+  agency: string;
+}
+
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 /** The largest window `searchWindow` gives (CKAN's `rows` maximum). */
 export const MAX_WINDOW = 1000;
+export const SUGGEST_LIMIT = 8;
 const INDEX_BATCH = 500;
+/** Browsing summaries (counts and facets without words) kept, the most recently used first. */
+const BROWSE_CACHE_SIZE = 64;
 
-const FACET_COLUMNS: Record<Exclude<FacetName, 'format'>, FacetColumn> = {
+/** Facet columns of a document, by facet. */
+const FACET_COLUMNS = {
   domain: 'domain',
   agency: 'org_id',
   modality: 'modality',
@@ -81,7 +107,7 @@ const FACET_COLUMNS: Record<Exclude<FacetName, 'format'>, FacetColumn> = {
   provisionScope: 'provision_scope',
   personalInfo: 'personal_info',
   year: 'year',
-};
+} as const satisfies Record<Exclude<FacetName, 'format'>, keyof MatchRow>;
 
 export interface CatalogServiceDeps {
   repo: CatalogRepository;
@@ -113,12 +139,6 @@ export function canSee(actor: Actor, object: { status: string; orgId: string }):
   const visibility = visibilityOf(actor);
   return visibility.all || object.status === 'accepted' || visibility.orgIds.includes(object.orgId);
 }
-
-const splitTerms = (text: string) => (text === '' ? [] : text.split(' '));
-const termsOf = (row: { title_terms: string; body_terms: string }): AnalyzedDocument => ({
-  title: splitTerms(row.title_terms),
-  body: splitTerms(row.body_terms),
-});
 
 /** A form's text fields, read leniently: drafts may hold anything. */
 function readForm(json: string): Record<string, unknown> {
@@ -168,36 +188,114 @@ export function censusEntryDocument(row: IndexableEntryRow): NewDocument {
   };
 }
 
-export function createCatalogService({ repo }: CatalogServiceDeps) {
-  async function facetsOf(filter: DocumentFilter): Promise<Record<FacetName, FacetCount[]>> {
-    const out = {} as Record<FacetName, FacetCount[]>;
-    for (const [name, column] of Object.entries(FACET_COLUMNS) as Array<[Exclude<FacetName, 'format'>, FacetColumn]>) {
-      out[name] = (await repo.facet(filter, column)).map(({ value, label, count }) =>
-        label === null ? { value, count } : { value, label, count },
-      );
-    }
-    const formats = new Map<string, number>();
-    for (const cell of await repo.formatsOf(filter)) {
-      for (const format of cell.split('|')) if (format !== '') formats.set(format, (formats.get(format) ?? 0) + 1);
-    }
-    out.format = [...formats]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    return out;
-  }
+const emptyFacets = () => Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as Record<FacetName, FacetCount[]>;
 
-  const toHit = (row: DocumentSummaryRow, score: number): SearchHit => ({
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    agency: row.agency,
-    agencyId: row.org_id,
-    domain: row.domain,
-    modality: row.modality,
-    status: row.status,
-    score,
-    updatedAt: row.updated_at,
-  });
+/** A filter's values as a list (undefined when there are none). */
+function listOf<T>(value: OneOrMany<T> | undefined, normalise: (v: T) => T = (v) => v): readonly T[] | undefined {
+  if (value === undefined) return undefined;
+  const values = (Array.isArray(value) ? (value as readonly T[]) : [value as T]).map(normalise);
+  return values.length > 0 ? [...new Set(values)] : undefined;
+}
+
+const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+const desc = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+
+/** Orders of the hits, the browsing orders of the repository among them; every one ends in the id, so pages never overlap. */
+const COMPARE: Record<SearchSort, (a: MatchRow, b: MatchRow) => number> = {
+  relevance: (a, b) => b.score - a.score || desc(a.updated_at, b.updated_at) || desc(a.id, b.id),
+  newest: (a, b) => desc(a.updated_at, b.updated_at) || desc(a.id, b.id),
+  title: (a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0) || (a.id < b.id ? -1 : 1),
+  most_used: (a, b) => b.usage_count - a.usage_count || desc(a.updated_at, b.updated_at) || desc(a.id, b.id),
+};
+
+/**
+ * The first `k` rows in `compare` order, without sorting all of them when `k` is small.
+ *
+ * @example firstInOrder([3, 1, 2], (a, b) => a - b, 2) // [1, 2]
+ */
+export function firstInOrder<T>(rows: readonly T[], compare: (a: T, b: T) => number, k: number): T[] {
+  if (k <= 0) return [];
+  if (k * 8 >= rows.length) return [...rows].sort(compare).slice(0, k);
+  const best: T[] = [];
+  for (const row of rows) {
+    if (best.length === k && compare(row, best[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(row, best[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, row);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/**
+ * Facet counts over documents, each standing for `count` of them (a search's rows count 1 each; a
+ * browse's combinations of facet values count as many as hold them).
+ */
+function facetCounts(rows: ReadonlyArray<FacetCombination & { count?: number }>): Record<FacetName, FacetCount[]> {
+  const out = emptyFacets();
+  for (const [name, column] of Object.entries(FACET_COLUMNS) as Array<
+    [Exclude<FacetName, 'format'>, (typeof FACET_COLUMNS)[Exclude<FacetName, 'format'>]]
+  >) {
+    const counts = new Map<string, number>();
+    const labels = new Map<string, string>();
+    for (const row of rows) {
+      const value = row[column];
+      if (value === null) continue;
+      const key = String(value);
+      counts.set(key, (counts.get(key) ?? 0) + (row.count ?? 1));
+      if (name === 'agency' && !labels.has(key)) labels.set(key, row.agency);
+    }
+    out[name] = [...counts]
+      .map(([value, count]) => (name === 'agency' ? { value, label: labels.get(value) ?? value, count } : { value, count }))
+      .sort(byCount);
+  }
+  const formats = new Map<string, number>();
+  for (const row of rows) {
+    for (const format of row.formats.split('|')) if (format !== '') formats.set(format, (formats.get(format) ?? 0) + (row.count ?? 1));
+  }
+  out.format = [...formats].map(([value, count]) => ({ value, count })).sort(byCount);
+  return out;
+}
+
+const toHit = (row: MatchRow): SearchHit => ({
+  id: row.id,
+  kind: row.kind,
+  title: row.title,
+  agency: row.agency,
+  agencyId: row.org_id,
+  domain: row.domain,
+  modality: row.modality,
+  status: row.status,
+  score: row.score,
+  uses: Number(row.usage_count),
+  updatedAt: row.updated_at,
+});
+
+export function createCatalogService({ repo }: CatalogServiceDeps) {
+  /** Browsing summaries by filter, with the index generation they were counted at; most recent last. */
+  const browseCache = new Map<string, { generation: number; total: number; facets: Record<FacetName, FacetCount[]> }>();
+
+  /** Total and facet counts of a filter without words: GROUP BY in the engine, kept until the index changes. */
+  async function browseSummary(filter: Omit<DocumentFilter, 'terms'>) {
+    const key = JSON.stringify(filter);
+    const generation = await repo.generation();
+    const cached = browseCache.get(key);
+    browseCache.delete(key);
+    if (cached && cached.generation === generation) {
+      browseCache.set(key, cached);
+      return cached;
+    }
+    const combinations = await repo.facetCombinations(filter);
+    const summary = { generation, total: combinations.reduce((sum, c) => sum + c.count, 0), facets: facetCounts(combinations) };
+    browseCache.set(key, summary);
+    if (browseCache.size > BROWSE_CACHE_SIZE) browseCache.delete(browseCache.keys().next().value!);
+    return summary;
+  }
 
   async function indexCensusEntries(ids: readonly string[]): Promise<{ indexed: number; removed: number }> {
     const rows = await repo.censusEntriesForIndex(ids);
@@ -216,6 +314,23 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
     }
   }
 
+  function filterOf(actor: Actor, query: Omit<SearchQuery, 'limit' | 'cursor'>): Omit<DocumentFilter, 'terms'> {
+    const lists = {
+      domain: listOf(query.domain),
+      orgId: listOf(query.agency),
+      modality: listOf(query.modality),
+      readiness: listOf(query.readiness),
+      provisionScope: listOf(query.provisionScope),
+      personalInfo: listOf(query.personalInfo),
+      format: listOf(query.format, (f) => f.toUpperCase()),
+      year: listOf(query.year),
+    };
+    return {
+      visibility: visibilityOf(actor),
+      ...Object.fromEntries(Object.entries(lists).filter(([, values]) => values !== undefined)),
+    };
+  }
+
   async function searchAt(
     actor: Actor,
     query: Omit<SearchQuery, 'limit' | 'cursor'>,
@@ -223,47 +338,18 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
     limit: number,
   ): Promise<Omit<SearchResult, 'nextCursor'>> {
     const q = (query.q ?? '').trim();
-    const terms = q === '' ? undefined : analyzeQuery(q).terms;
-    const filter: DocumentFilter = {
-      visibility: visibilityOf(actor),
-      ...(terms !== undefined ? { terms } : {}),
-      ...(query.domain !== undefined ? { domain: query.domain } : {}),
-      ...(query.agency !== undefined ? { orgId: query.agency } : {}),
-      ...(query.modality !== undefined ? { modality: query.modality } : {}),
-      ...(query.readiness !== undefined ? { readiness: query.readiness } : {}),
-      ...(query.provisionScope !== undefined ? { provisionScope: query.provisionScope } : {}),
-      ...(query.personalInfo !== undefined ? { personalInfo: query.personalInfo } : {}),
-      ...(query.format !== undefined ? { format: query.format.toUpperCase() } : {}),
-      ...(query.year !== undefined ? { year: query.year } : {}),
-    };
-    if (terms !== undefined && terms.length === 0) {
-      return { total: 0, results: [], facets: Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchResult['facets'] };
+    const filter = filterOf(actor, query);
+    if (q === '') {
+      const { total, facets } = await browseSummary(filter);
+      const order = query.sort === undefined || query.sort === 'relevance' ? 'newest' : query.sort;
+      const results = limit === 0 || offset >= total ? [] : (await repo.browse(filter, order, offset, limit)).map(toHit);
+      return { total, results, facets };
     }
-
-    const total = await repo.count(filter);
-    const facets = await facetsOf(filter);
-    const stats = terms === undefined ? undefined : await repo.corpusStats(terms);
-    const scoreOf = (row: { title_terms: string; body_terms: string }) =>
-      terms === undefined || stats === undefined ? 0 : bm25(terms, termsOf(row), stats);
-
-    let results: SearchHit[];
-    if (terms !== undefined && query.sort !== 'newest' && query.sort !== 'title') {
-      const ranked = (await repo.rankingCandidates(filter))
-        .map((row) => ({ id: row.id, updatedAt: row.updated_at, score: scoreOf(row) }))
-        .sort((a, b) => b.score - a.score || (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0) || (a.id < b.id ? -1 : 1))
-        .slice(offset, offset + limit);
-      const rows = new Map((await repo.byIds(ranked.map((r) => r.id))).map((r) => [r.id, r]));
-      results = ranked.flatMap((r) => {
-        const row = rows.get(r.id);
-        return row ? [toHit(row, r.score)] : [];
-      });
-    } else {
-      results =
-        limit === 0
-          ? []
-          : (await repo.newest(filter, offset, limit, query.sort === 'title' ? 'title' : 'newest')).map((row) => toHit(row, scoreOf(row)));
-    }
-    return { total, results, facets };
+    const terms = analyzeQuery(q).terms;
+    if (terms.length === 0) return { total: 0, results: [], facets: emptyFacets() };
+    const rows = await repo.matches({ ...filter, terms });
+    const page = firstInOrder(rows, COMPARE[query.sort ?? 'relevance'], offset + limit).slice(offset);
+    return { total: rows.length, results: page.map(toHit), facets: facetCounts(rows) };
   }
 
   return {
@@ -294,16 +380,38 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
       return searchAt(actor, query, Math.max(window.offset, 0), Math.min(Math.max(window.limit, 0), MAX_WINDOW));
     },
 
+    /**
+     * Autocomplete: up to SUGGEST_LIMIT titles the actor may see whose title holds every term of
+     * what was typed so far (one syllable or a part of a word is enough), the most used first.
+     *
+     * @example await catalog.suggest({ kind: 'anonymous' }, '응급') // [{ id, title: '서울특별시_응급실 위치 정보', agency }]
+     */
+    async suggest(actor: Actor, typed: string): Promise<Suggestion[]> {
+      const terms = analyzeQuery(typed.trim()).terms;
+      if (terms.length === 0) return [];
+      const rows = await repo.suggestions({ visibility: visibilityOf(actor), terms }, SUGGEST_LIMIT * 3);
+      const seen = new Set<string>();
+      return rows
+        .filter((row) => !seen.has(row.title) && seen.add(row.title))
+        .slice(0, SUGGEST_LIMIT)
+        .map((row) => ({ id: row.id, title: row.title, agency: row.agency }));
+    },
+
+    /** Counts a use of a dataset (a visit to its page, a download) for "most used"; false when it is not indexed. */
+    recordUse: (id: string): Promise<boolean> => repo.addUses(id, 1),
+
     /** (Re)indexes these census entries now; ids of entries that no longer exist lose their document. */
     indexCensusEntries,
 
     /** Indexes every census entry changed since it was last indexed, and drops documents of deleted ones. */
     async reindexStale(): Promise<{ indexed: number; removed: number }> {
       let indexed = 0;
+      let after: string | undefined;
       for (;;) {
-        const ids = await repo.staleCensusEntryIds(INDEX_BATCH);
+        const ids = await repo.staleCensusEntryIds(after, INDEX_BATCH);
         if (ids.length === 0) break;
         indexed += (await indexCensusEntries(ids)).indexed;
+        after = ids[ids.length - 1];
       }
       return { indexed, removed: await removeOrphans() };
     },

@@ -33,10 +33,32 @@ export interface CatalogDocumentRow {
   source_id: string | null;
   /** A harvested document's id at its source. */
   remote_id: string | null;
+  /** Recorded uses (migration 0008), for "most used"; indexing leaves it alone. */
+  usage_count: Generated<number>;
+}
+
+/** One row (id 1): bumped by every index write; BM25's corpus numbers (migration 0008). */
+export interface CatalogStateRow {
+  id: number;
+  generation: number;
+  doc_count: number;
+  term_total: number;
+}
+
+/** The FTS5 table over the documents' terms (SQLite only; `rowid` is `doc_no`). */
+export interface CatalogFtsRow {
+  rowid: number;
+  title_terms: string;
+  body_terms: string;
 }
 
 export interface CatalogTables {
   catalog_documents: CatalogDocumentRow;
+  catalog_state: CatalogStateRow;
+  /** PostgreSQL only: documents holding each term. */
+  catalog_term_stats: { term: string; docs: number };
+  /** SQLite only. */
+  catalog_fts: CatalogFtsRow;
   census_entries: CensusEntryRow;
   organizations: OrganizationRow;
 }

@@ -21,7 +21,7 @@ import type { CatalogDataset, CatalogInfo } from './metadata/types.js';
 
 export interface DatasetsServiceDeps {
   census: Pick<CensusService, 'getEntry' | 'entryHistory'>;
-  catalog: Pick<CatalogService, 'searchWindow'>;
+  catalog: Pick<CatalogService, 'searchWindow' | 'recordUse'>;
   identity: Pick<IdentityService, 'getOrganization' | 'listOrganizations'>;
   /** The site's public URL: dataset pages and metadata links are made from it. */
   publicUrl: string;
@@ -167,6 +167,10 @@ export function createDatasetsService({ census, catalog, identity, publicUrl }: 
      */
     async getDataset(actor: Actor, id: string): Promise<DatasetView> {
       const entry = await visibleEntry(actor, id);
+      // A visit by someone outside the agency is a use of its data ("most used" on the data map).
+      if (actor.kind === 'anonymous' || (actor.kind === 'user' && !actor.memberships.some((m) => m.orgId === entry.orgId))) {
+        await catalog.recordUse(entry.id);
+      }
       const org = await identity.getOrganization(entry.orgId);
       const form = completeForm(entry);
       const dataset = toCatalogDataset(entry, org);

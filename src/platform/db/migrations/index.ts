@@ -5,6 +5,8 @@ import * as m0003 from './0003_census.js';
 import * as m0004 from './0004_census_imports.js';
 import * as m0005 from './0005_catalog_search.js';
 import * as m0006 from './0006_harvest.js';
+import * as m0007 from './0007_harvest_lock.js';
+import * as m0008 from './0008_catalog_ranking.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -17,4 +19,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_census_imports': m0004,
   '0005_catalog_search': m0005,
   '0006_harvest': m0006,
+  '0007_harvest_lock': m0007,
+  '0008_catalog_ranking': m0008,
 };
