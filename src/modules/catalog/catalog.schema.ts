@@ -1,6 +1,6 @@
 /** Zod schemas of the data map's search: the query string and the reply (and so the OpenAPI document). */
 import { z } from 'zod';
-import { DEFAULT_LIMIT, MAX_LIMIT, SORTS, SUGGEST_LIMIT } from './catalog.service.js';
+import { DEFAULT_FACET_LIMIT, DEFAULT_LIMIT, MAX_FACET_LIMIT, MAX_LIMIT, SORTS, SUGGEST_LIMIT } from './catalog.service.js';
 
 /** A facet filter: repeat the parameter for several values (any of them matches). */
 const facetValue = z.union([z.string().trim().min(1).max(200), z.array(z.string().trim().min(1).max(200)).max(50)]).optional();
@@ -21,6 +21,13 @@ export const searchQuerySchema = z.object({
   sort: z.enum(SORTS).optional().describe('Default: relevance with q, newest without; most_used: by recorded uses'),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
   cursor: z.string().min(1).max(200).optional().describe('nextCursor of the previous page'),
+  facetLimit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_FACET_LIMIT)
+    .default(DEFAULT_FACET_LIMIT)
+    .describe('Values per facet: the biggest, and every selected one'),
 });
 
 const facetCountSchema = z.object({

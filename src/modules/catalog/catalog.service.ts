@@ -56,6 +56,8 @@ export interface SearchQuery {
   sort?: SearchSort | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
+  /** Values per facet, the biggest (and every selected one); default DEFAULT_FACET_LIMIT. `searchWindow` gives all. */
+  facetLimit?: number | undefined;
 }
 
 export interface SearchHit {
@@ -94,6 +96,8 @@ export const MAX_LIMIT = 100;
 /** The largest window `searchWindow` gives (CKAN's `rows` maximum). */
 export const MAX_WINDOW = 1000;
 export const SUGGEST_LIMIT = 8;
+export const DEFAULT_FACET_LIMIT = 50;
+export const MAX_FACET_LIMIT = 2000;
 const INDEX_BATCH = 500;
 /** Browsing summaries (counts and facets without words) kept, the most recently used first. */
 const BROWSE_CACHE_SIZE = 64;
@@ -237,28 +241,59 @@ export function firstInOrder<T>(rows: readonly T[], compare: (a: T, b: T) => num
  * browse's combinations of facet values count as many as hold them).
  */
 function facetCounts(rows: ReadonlyArray<FacetCombination & { count?: number }>): Record<FacetName, FacetCount[]> {
-  const out = emptyFacets();
-  for (const [name, column] of Object.entries(FACET_COLUMNS) as Array<
+  const columns = Object.entries(FACET_COLUMNS) as Array<
     [Exclude<FacetName, 'format'>, (typeof FACET_COLUMNS)[Exclude<FacetName, 'format'>]]
-  >) {
-    const counts = new Map<string, number>();
-    const labels = new Map<string, string>();
-    for (const row of rows) {
-      const value = row[column];
-      if (value === null) continue;
-      const key = String(value);
-      counts.set(key, (counts.get(key) ?? 0) + (row.count ?? 1));
-      if (name === 'agency' && !labels.has(key)) labels.set(key, row.agency);
-    }
-    out[name] = [...counts]
-      .map(([value, count]) => (name === 'agency' ? { value, label: labels.get(value) ?? value, count } : { value, count }))
-      .sort(byCount);
-  }
-  const formats = new Map<string, number>();
+  >;
+  const counts = columns.map(() => new Map<string | number, number>());
+  // Format cells ('|CSV|JSON|') repeat: count each distinct cell, split it once.
+  const cells = new Map<string, number>();
+  const labels = new Map<string, string>();
   for (const row of rows) {
-    for (const format of row.formats.split('|')) if (format !== '') formats.set(format, (formats.get(format) ?? 0) + (row.count ?? 1));
+    const n = row.count ?? 1;
+    for (let i = 0; i < columns.length; i++) {
+      const value = row[columns[i]![1]];
+      if (value !== null) counts[i]!.set(value, (counts[i]!.get(value) ?? 0) + n);
+    }
+    if (!labels.has(row.org_id)) labels.set(row.org_id, row.agency);
+    cells.set(row.formats, (cells.get(row.formats) ?? 0) + n);
   }
+  const out = emptyFacets();
+  columns.forEach(([name], i) => {
+    out[name] = [...counts[i]!]
+      .map(([raw, count]) => {
+        const value = String(raw);
+        return name === 'agency' ? { value, label: labels.get(value) ?? value, count } : { value, count };
+      })
+      .sort(byCount);
+  });
+  const formats = new Map<string, number>();
+  for (const [cell, n] of cells)
+    for (const format of cell.split('|')) if (format !== '') formats.set(format, (formats.get(format) ?? 0) + n);
   out.format = [...formats].map(([value, count]) => ({ value, count })).sort(byCount);
+  return out;
+}
+
+/** Each facet's first `limit` values, and the selected ones wherever they fall. */
+function topFacetValues(
+  facets: Record<FacetName, FacetCount[]>,
+  limit: number,
+  filter: Omit<DocumentFilter, 'terms'>,
+): Record<FacetName, FacetCount[]> {
+  const selected: Record<FacetName, readonly (string | number)[] | undefined> = {
+    domain: filter.domain,
+    agency: filter.orgId,
+    modality: filter.modality,
+    readiness: filter.readiness,
+    provisionScope: filter.provisionScope,
+    personalInfo: filter.personalInfo,
+    format: filter.format,
+    year: filter.year,
+  };
+  const out = emptyFacets();
+  for (const name of FACETS) {
+    const keep = new Set((selected[name] ?? []).map(String));
+    out[name] = facets[name].filter((f, i) => i < limit || keep.has(f.value));
+  }
   return out;
 }
 
@@ -363,7 +398,13 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
       const limit = Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
       const offset = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
       const { total, results, facets } = await searchAt(actor, query, offset, limit);
-      return { total, results, facets, nextCursor: offset + limit < total ? encodeCursor(offset + limit) : null };
+      const facetLimit = Math.min(Math.max(query.facetLimit ?? DEFAULT_FACET_LIMIT, 1), MAX_FACET_LIMIT);
+      return {
+        total,
+        results,
+        facets: topFacetValues(facets, facetLimit, filterOf(actor, query)),
+        nextCursor: offset + limit < total ? encodeCursor(offset + limit) : null,
+      };
     },
 
     /**
