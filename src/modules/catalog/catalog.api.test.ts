@@ -59,9 +59,11 @@ for (const engine of ENGINES) {
       return ready;
     }
 
-    async function search(query: Record<string, string | number>, cookie?: string): Promise<SearchResult> {
+    async function search(query: Record<string, string | number | ReadonlyArray<string | number>>, cookie?: string): Promise<SearchResult> {
       await prepare();
-      const params = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+      const params = new URLSearchParams(
+        Object.entries(query).flatMap(([k, v]): Array<[string, string]> => (Array.isArray(v) ? v : [v]).map((one) => [k, String(one)])),
+      );
       const response = await t.current.app.inject({
         url: `/api/v1/catalog/search?${params}`,
         ...(cookie ? { headers: { cookie } } : {}),
@@ -144,6 +146,8 @@ for (const engine of ENGINES) {
           cursor = page.nextCursor;
         } while (cursor);
         hits[q] = scored.sort();
+        // And the first page in its order, ties included.
+        hits[`${q} (order)`] = (await search({ q, limit: 20 })).results.map((r) => `${keyOf.get(r.id)} ${r.score.toFixed(9)}`);
       }
       expect(hits['주차장']!.length).toBeGreaterThan(15);
       hitsByEngine[engine] = hits;
@@ -204,6 +208,72 @@ for (const engine of ENGINES) {
       expect(bad.statusCode).toBe(400);
     });
 
+    it('takes several values of a facet (any of them), and keeps the selected values among the facets', async () => {
+      const all = await search({ q: '현황' });
+      const [a, b] = all.facets.domain;
+      const both = await search({ q: '현황', domain: [a!.value, b!.value], limit: 100 });
+      expect(both.total).toBe(a!.count + b!.count);
+      expect(both.results.every((r) => r.domain === a!.value || r.domain === b!.value)).toBe(true);
+      // Two facets combine with AND.
+      const api = (await search({ q: '현황', domain: [a!.value, b!.value] })).facets.format.find((f) => f.value === 'API')!;
+      expect((await search({ q: '현황', domain: [a!.value, b!.value], format: 'API' })).total).toBe(api.count);
+
+      // One value per facet asked for, but the selected agency stays, wherever it ranks.
+      const smallest = all.facets.agency.at(-1)!;
+      const capped = await search({ q: '현황', facetLimit: 1, agency: smallest.value });
+      expect(capped.facets.agency.map((f) => f.value)).toEqual([smallest.value]);
+      const uncapped = await search({ q: '현황', facetLimit: 1 });
+      expect(uncapped.facets.agency).toHaveLength(1);
+      expect(uncapped.facets.agency[0]).toEqual(all.facets.agency[0]);
+      expect((await t.current.app.inject({ url: '/api/v1/catalog/search?sort=best' })).statusCode).toBe(400);
+    });
+
+    it('sorts by title and by use: visits to a dataset page from outside its agency count', async () => {
+      const [first, second] = (await search({ q: '주차장', limit: 5 })).results;
+      const visit = async (id: string, cookie?: string) => {
+        const response = await t.current.app.inject({ url: `/api/v1/catalog/datasets/${id}`, ...(cookie ? { headers: { cookie } } : {}) });
+        expect(response.statusCode, response.body).toBe(200);
+      };
+      for (let i = 0; i < 3; i++) await visit(second!.id);
+      await visit(first!.id, (await t.current.login('consumer@demo.datadam.kr')).cookie);
+      // The operator belongs to no agency of these entries either; a system read does not count.
+      const used = await search({ q: '주차장', sort: 'most_used', limit: 3 });
+      expect(used.results.map((r) => [r.id, r.uses])).toEqual([
+        [second!.id, 3],
+        [first!.id, 1],
+        [expect.any(String), 0],
+      ]);
+      const browsed = await search({ sort: 'most_used', limit: 2 });
+      expect(browsed.results.map((r) => r.id)).toEqual([second!.id, first!.id]);
+
+      const byTitle = (await search({ q: '주차장', sort: 'title', limit: 100 })).results.map((r) => r.title);
+      expect(byTitle).toEqual([...byTitle].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      const browsedByTitle = (await search({ sort: 'title', limit: 50 })).results.map((r) => r.title);
+      expect(browsedByTitle).toEqual([...browsedByTitle].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    });
+
+    it('suggests titles from a part of a word, the most used first, and only what the caller may see', async () => {
+      await prepare();
+      const suggest = async (q: string, cookie?: string) => {
+        const response = await t.current.app.inject({
+          url: `/api/v1/catalog/suggest?q=${encodeURIComponent(q)}`,
+          ...(cookie ? { headers: { cookie } } : {}),
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        return (response.json() as { suggestions: Array<{ id: string; title: string; agency: string }> }).suggestions;
+      };
+      expect((await suggest('응급의')).map((s) => s.title)).toContain('국립중앙의료원_전국 응급의료기관 조회 서비스');
+      const one = await suggest('주');
+      expect(one).toHaveLength(8);
+      expect(new Set(one.map((s) => s.title)).size).toBe(8);
+      // The most used entry holding 주차 comes first.
+      const top = (await search({ q: '주차장', sort: 'most_used', limit: 1 })).results[0]!;
+      expect(top.uses).toBeGreaterThan(0);
+      expect((await suggest('주차'))[0]!.id).toBe(top.id);
+      expect(await suggest('존재하지않는')).toEqual([]);
+      expect((await t.current.app.inject({ url: '/api/v1/catalog/suggest?q=' })).statusCode).toBe(400);
+    });
+
     it("shows an agency's draft to its stewards and oversight only", async () => {
       await prepare();
       const steward = await t.current.login('steward@demo.datadam.kr');
@@ -227,6 +297,31 @@ for (const engine of ENGINES) {
       expect(await find((await t.current.login('auditor@demo.datadam.kr')).cookie)).toEqual([id]);
       const hit = (await search({ q: '하천 드론' }, steward.cookie)).results[0];
       expect(hit).toMatchObject({ id, status: 'draft', kind: 'census_entry', agencyId: nia.id });
+      // Suggestions follow the same rules.
+      const suggest = async (cookie?: string) =>
+        (
+          (
+            await t.current.app.inject({
+              url: `/api/v1/catalog/suggest?q=${encodeURIComponent('드론항')}`,
+              ...(cookie ? { headers: { cookie } } : {}),
+            })
+          ).json() as { suggestions: Array<{ id: string }> }
+        ).suggestions.map((s) => s.id);
+      expect(await suggest()).toEqual([]);
+      expect(await suggest(steward.cookie)).toEqual([id]);
+      // Browsing counts (kept between index changes) count the new draft for those who see it.
+      const operator = (await t.current.login('operator@demo.datadam.kr')).cookie;
+      const before = (await search({}, operator)).total;
+      const other = await t.current.app.inject({
+        method: 'POST',
+        url: '/api/v1/census/entries',
+        headers: { cookie: steward.cookie, 'x-csrf-token': steward.csrf },
+        payload: { orgId: nia.id, form: { title: '두 번째 초안' } },
+      });
+      expect(other.statusCode, other.body).toBe(201);
+      expect((await search({}, operator)).total).toBe(before);
+      await t.current.platform.catalog.reindexStale();
+      expect((await search({}, operator)).total).toBe(before + 1);
     });
   });
 }
@@ -235,7 +330,10 @@ describe('catalog search on both engines', () => {
   it('finds exactly the same entries, with the same scores, on SQLite and PostgreSQL', () => {
     expect(hitsByEngine.sqlite, 'the SQLite run recorded its hits').toBeDefined();
     expect(hitsByEngine.postgres, 'the PostgreSQL run recorded its hits').toBeDefined();
-    for (const q of CROSS_ENGINE_QUERIES) expect(hitsByEngine.postgres![q], q).toEqual(hitsByEngine.sqlite![q]);
+    for (const q of CROSS_ENGINE_QUERIES) {
+      expect(hitsByEngine.postgres![q], q).toEqual(hitsByEngine.sqlite![q]);
+      expect(hitsByEngine.postgres![`${q} (order)`], `${q} (order)`).toEqual(hitsByEngine.sqlite![`${q} (order)`]);
+    }
   });
 });
 
