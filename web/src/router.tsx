@@ -161,10 +161,38 @@ const routeTree = rootRoute.addChildren([
   ...MODULES.filter((key): key is Exclude<ModuleKey, 'census' | 'data-map'> => key !== 'census' && key !== 'data-map').map(moduleRoute),
 ]);
 
+/**
+ * The address's search parameters as plain text: `?domain=a&domain=b` is `{ domain: ['a', 'b'] }`
+ * and back (a list is a repeated parameter, as the API takes it), and `?year=2024` stays the text
+ * '2024' (no JSON in the address). Each route's validateSearch makes what it needs of them.
+ */
+export function parseSearch(searchStr: string): Record<string, unknown> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(searchStr.startsWith('?') ? searchStr.slice(1) : searchStr)) {
+    const had = out[key];
+    out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+  }
+  return out;
+}
+
+export function stringifySearch(search: Record<string, unknown>): string {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(search)) {
+    for (const one of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (one === undefined || one === null) continue;
+      out.append(key, typeof one === 'object' ? JSON.stringify(one) : String(one as string | number | boolean));
+    }
+  }
+  const text = out.toString();
+  return text ? `?${text}` : '';
+}
+
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({
     routeTree,
     context: { queryClient },
+    parseSearch,
+    stringifySearch,
     scrollRestoration: true,
     defaultPendingMinMs: 0,
   });

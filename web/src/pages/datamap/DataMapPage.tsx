@@ -1,6 +1,7 @@
-// The data map: one search over every accepted dataset. The words, the chosen facet values and the
-// order live in the address, so a search can be linked to and the back button undoes a step.
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+// The data map: one search over every accepted dataset. The words, the chosen facet values (several
+// per facet: any of them matches) and the order live in the address, so a search can be linked to
+// and the back button undoes a step.
+import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,16 +12,27 @@ import { ErrorBox, formatDate, formatNumber, Loading, StatusBadge } from '../cen
 import { DataMapBreadcrumb } from './common';
 import {
   catalogKeys,
+  defaultSort,
   FACET_KEYS,
+  facetQuery,
   facetValueLabel,
   fetchSearch,
+  SORT_KEYS,
   type FacetCount,
   type FacetKey,
   type SearchResult,
   type SortKey,
 } from './catalogApi';
+import { SearchBox } from './SearchBox';
 
 const STATUSES = new Set(['draft', 'submitted', 'returned', 'accepted']);
+
+const SORT_LABELS = {
+  relevance: 'datamap.sortRelevance',
+  newest: 'datamap.sortNewest',
+  title: 'datamap.sortTitle',
+  most_used: 'datamap.sortMostUsed',
+} as const satisfies Record<SortKey, string>;
 
 export function DataMapPage() {
   const { t } = useTranslation();
@@ -41,6 +53,8 @@ export function DataMapPage() {
     queryFn: ({ pageParam, signal }) => fetchSearch(search, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // While a changed search loads, the facets stay (and the box just ticked keeps focus).
+    placeholderData: keepPreviousData,
   });
 
   // After a search the results heading takes focus, so that screen readers continue from there.
@@ -64,16 +78,36 @@ export function DataMapPage() {
     });
   }
 
-  const setFacet = (key: FacetKey, value: string | undefined) =>
-    void navigate({ search: (prev) => ({ ...prev, [key]: value }), resetScroll: false, state: { keepFocus: true } });
+  const setFacet = (key: FacetKey, values: string[]) =>
+    void navigate({
+      search: (prev) => ({ ...prev, [key]: values.length > 0 ? values : undefined }),
+      resetScroll: false,
+      state: { keepFocus: true },
+    });
   const setSort = (sort: SortKey) =>
     void navigate({ search: (prev) => ({ ...prev, sort }), resetScroll: false, state: { keepFocus: true } });
 
   const first = results.data?.pages[0];
   const items = results.data?.pages.flatMap((p) => p.results) ?? [];
-  const selected = FACET_KEYS.filter((key) => search[key] !== undefined);
+  const selected = FACET_KEYS.filter((key) => (search[key]?.length ?? 0) > 0);
+
+  // A facet with chosen values counts its values as if none were chosen, so that more can be added
+  // ("any of them"); the other facets count within the results.
+  const ownCounts = useQueries({
+    queries: selected.map((key) => ({
+      ...facetQuery(search, key),
+      // The same facet's earlier counts while the new ones load (never another facet's).
+      placeholderData: (previous: FacetCount[] | undefined, query?: { queryKey: readonly unknown[] }) =>
+        query?.queryKey[2] === key ? previous : undefined,
+    })),
+  });
+  const countsOf = (key: FacetKey): FacetCount[] => {
+    const own = selected.indexOf(key) >= 0 ? ownCounts[selected.indexOf(key)]?.data : undefined;
+    return own ?? first?.facets[key] ?? [];
+  };
   const valueLabel = (key: FacetKey, value: string) =>
-    facetValueLabel(definition, key, value, lang, first?.facets[key]?.find((f) => f.value === value)?.label);
+    facetValueLabel(definition, key, value, lang, countsOf(key).find((f) => f.value === value)?.label);
+  const sorts = SORT_KEYS.filter((key) => key !== 'relevance' || search.q);
 
   return (
     <div className="inner dd-section">
@@ -89,17 +123,7 @@ export function DataMapPage() {
             <label htmlFor="datamap-q">{t('datamap.searchLabel')}</label>
           </div>
           <div className="dd-map-search-row">
-            <div className="form-conts">
-              <input
-                id="datamap-q"
-                type="search"
-                className="krds-input"
-                value={words}
-                placeholder={t('datamap.placeholder')}
-                onChange={(e) => setWords(e.target.value)}
-                enterKeyHint="search"
-              />
-            </div>
+            <SearchBox id="datamap-q" value={words} onChange={setWords} />
             <button type="submit" className="krds-btn primary large">
               {t('datamap.search')}
             </button>
@@ -117,10 +141,10 @@ export function DataMapPage() {
               <Facet
                 key={key}
                 facetKey={key}
-                counts={first.facets[key] ?? []}
-                selected={search[key]}
+                counts={countsOf(key)}
+                selected={search[key] ?? []}
                 definition={definition}
-                onChange={(value) => setFacet(key, value)}
+                onChange={(values) => setFacet(key, values)}
               />
             ))
           ) : results.isPending ? (
@@ -128,7 +152,7 @@ export function DataMapPage() {
           ) : null}
         </aside>
 
-        <section className="dd-map-results" aria-labelledby="results-title">
+        <section className="dd-map-results" aria-labelledby="results-title" aria-busy={results.isPlaceholderData}>
           <div className="dd-section-head">
             <h2 id="results-title" className="dd-subtitle" tabIndex={-1} ref={resultsHeading}>
               {search.q ? t('datamap.resultsFor', { q: search.q }) : t('datamap.results')}
@@ -138,11 +162,14 @@ export function DataMapPage() {
               <select
                 id="datamap-sort"
                 className="krds-form-select small"
-                value={search.sort ?? (search.q ? 'relevance' : 'newest')}
+                value={search.sort ?? defaultSort(search)}
                 onChange={(e) => setSort(e.target.value as SortKey)}
               >
-                <option value="relevance">{t('datamap.sortRelevance')}</option>
-                <option value="newest">{t('datamap.sortNewest')}</option>
+                {sorts.map((key) => (
+                  <option key={key} value={key}>
+                    {t(SORT_LABELS[key])}
+                  </option>
+                ))}
               </select>
             </div>
           </div>
@@ -154,16 +181,27 @@ export function DataMapPage() {
             <div className="dd-map-chips">
               <span className="sr-only">{t('datamap.selectedFilters')}</span>
               <div className="krds-tag-wrap medium">
-                {selected.map((key) => (
-                  <span className="krds-btn-tag" key={key}>
-                    {t(`datamap.facets.${key}`)}: {valueLabel(key, search[key] ?? '')}
-                    <button type="button" className="btn-delete" onClick={() => setFacet(key, undefined)}>
-                      <span className="sr-only">
-                        {t('datamap.removeFilter', { name: `${t(`datamap.facets.${key}`)} ${valueLabel(key, search[key] ?? '')}` })}
-                      </span>
-                    </button>
-                  </span>
-                ))}
+                {selected.flatMap((key) =>
+                  (search[key] ?? []).map((value) => (
+                    <span className="krds-btn-tag" key={`${key}:${value}`}>
+                      {t(`datamap.facets.${key}`)}: {valueLabel(key, value)}
+                      <button
+                        type="button"
+                        className="btn-delete"
+                        onClick={() =>
+                          setFacet(
+                            key,
+                            (search[key] ?? []).filter((v) => v !== value),
+                          )
+                        }
+                      >
+                        <span className="sr-only">
+                          {t('datamap.removeFilter', { name: `${t(`datamap.facets.${key}`)} ${valueLabel(key, value)}` })}
+                        </span>
+                      </button>
+                    </span>
+                  )),
+                )}
               </div>
               <button
                 type="button"
@@ -197,7 +235,7 @@ export function DataMapPage() {
           ) : (
             <>
               <ResultList items={items} definition={definition} />
-              {results.hasNextPage && (
+              {results.hasNextPage && !results.isPlaceholderData && (
                 <div className="dd-map-more">
                   <button
                     type="button"
@@ -241,6 +279,9 @@ function ResultList({ items, definition }: { items: SearchResult['results']; def
                   <span className="value">{hit.agency}</span>
                   <strong className="key">{t('datamap.updated')}</strong>
                   <span className="value">{formatDate(hit.updatedAt)}</span>
+                  {typeof hit.uses === 'number' && (
+                    <span className="dd-map-uses">{t('datamap.uses', { count: hit.uses, formatted: formatNumber(hit.uses) })}</span>
+                  )}
                 </p>
               </div>
             </div>
@@ -268,28 +309,32 @@ function Facet({
 }: {
   facetKey: FacetKey;
   counts: FacetCount[];
-  selected: string | undefined;
+  selected: string[];
   definition: FormDefinition | undefined;
-  onChange: (value: string | undefined) => void;
+  onChange: (values: string[]) => void;
 }) {
   const { t } = useTranslation();
   const lang = currentLanguage();
   const [all, setAll] = useState(false);
-  if (counts.length === 0 && !selected) return null;
-  const list = selected && !counts.some((c) => c.value === selected) ? [{ value: selected, count: 0 }, ...counts] : counts;
-  const shown = all ? list : list.slice(0, SHOWN);
+  const listRef = useRef<HTMLUListElement>(null);
+  if (counts.length === 0 && selected.length === 0) return null;
+  // Chosen values stay in the list (and in its short form) even when nothing is counted for them.
+  const missing = selected.filter((value) => !counts.some((c) => c.value === value)).map((value) => ({ value, count: 0 }));
+  const list: FacetCount[] = [...missing, ...counts];
+  const shown = all ? list : list.filter((c, index) => index < SHOWN || selected.includes(c.value));
   const id = `facet-${facetKey}`;
+  const name = t(`datamap.facets.${facetKey}`);
   return (
     <fieldset className="dd-map-facet">
-      <legend className="dd-map-facet-title">{t(`datamap.facets.${facetKey}`)}</legend>
-      <ul className="krds-check-area dd-map-facet-list" id={id}>
+      <legend className="dd-map-facet-title">{name}</legend>
+      <ul className="krds-check-area dd-map-facet-list" id={id} ref={listRef}>
         {shown.map((c) => (
           <li className="krds-form-check small" key={c.value}>
             <input
               type="checkbox"
               id={`${id}-${c.value}`}
-              checked={selected === c.value}
-              onChange={(e) => onChange(e.target.checked ? c.value : undefined)}
+              checked={selected.includes(c.value)}
+              onChange={(e) => onChange(e.target.checked ? [...selected, c.value] : selected.filter((v) => v !== c.value))}
             />
             <label htmlFor={`${id}-${c.value}`}>
               {facetValueLabel(definition, facetKey, c.value, lang, c.label)}
@@ -301,10 +346,28 @@ function Facet({
           </li>
         ))}
       </ul>
-      {list.length > SHOWN && (
-        <button type="button" className="krds-btn text small" aria-expanded={all} aria-controls={id} onClick={() => setAll((v) => !v)}>
-          {all ? t('datamap.showFewer') : t('datamap.showAll', { count: list.length })}
-        </button>
+      {(list.length > SHOWN || selected.length > 0) && (
+        <div className="dd-map-facet-actions">
+          {list.length > SHOWN && (
+            <button type="button" className="krds-btn text small" aria-expanded={all} aria-controls={id} onClick={() => setAll((v) => !v)}>
+              {all ? t('datamap.showFewer') : t('datamap.showAll', { count: list.length })}
+            </button>
+          )}
+          {selected.length > 0 && (
+            <button
+              type="button"
+              className="krds-btn text small"
+              aria-label={t('datamap.clearFacet', { name })}
+              onClick={() => {
+                // The button goes away: keyboard focus moves to the facet's first box.
+                listRef.current?.querySelector('input')?.focus();
+                onChange([]);
+              }}
+            >
+              {t('datamap.clearFacetShort')}
+            </button>
+          )}
+        </div>
       )}
     </fieldset>
   );
