@@ -290,6 +290,14 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
       return rows.map((r) => ({ ...r, score: 0 }));
     },
 
+    /**
+     * Refreshes the planner's statistics of the documents (bounded on SQLite by its analysis
+     * limit): without them a planner may sort every document instead of reading an order's index.
+     */
+    analyze: async (): Promise<void> => {
+      await sql`analyze catalog_documents`.execute(db);
+    },
+
     /** Bumped by every write to the index: a cache of what a filter matches is stale once it moves. */
     generation: async (): Promise<number> => {
       const row = await db.selectFrom('catalog_state').where('id', '=', 1).select('generation').executeTakeFirst();

@@ -99,6 +99,8 @@ export const SUGGEST_LIMIT = 8;
 export const DEFAULT_FACET_LIMIT = 50;
 export const MAX_FACET_LIMIT = 2000;
 const INDEX_BATCH = 500;
+/** Documents written in one reindexing after which the planner's statistics are refreshed. */
+const ANALYZE_AFTER = 10_000;
 /** Browsing summaries (counts and facets without words) kept, the most recently used first. */
 const BROWSE_CACHE_SIZE = 64;
 
@@ -454,6 +456,7 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
         indexed += (await indexCensusEntries(ids)).indexed;
         after = ids[ids.length - 1];
       }
+      if (indexed >= ANALYZE_AFTER) await repo.analyze();
       return { indexed, removed: await removeOrphans() };
     },
 
@@ -467,6 +470,7 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
         indexed += (await indexCensusEntries(ids)).indexed;
         after = ids[ids.length - 1];
       }
+      if (indexed >= ANALYZE_AFTER) await repo.analyze();
       return { indexed, removed: await removeOrphans() };
     },
   };
