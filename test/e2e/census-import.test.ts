@@ -277,7 +277,7 @@ describe('datadam census import killed with SIGKILL half-way', () => {
   });
 
   for (const engine of ENGINES) {
-  // Generous: the second import also indexes 60,000 entries, which on PostgreSQL keeps its corpus numbers per term.
+    // Generous: the second import also indexes 60,000 entries, which on PostgreSQL keeps its corpus numbers per term.
     it(`leaves nothing half-imported, and the next import runs normally: ${engine}`, { timeout: 300_000 }, async () => {
       const to = await target(engine);
       try {
