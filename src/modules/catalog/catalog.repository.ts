@@ -13,6 +13,7 @@
  * its score, so the count, the facet counts and the ranking come from one pass.
  */
 import { sql, type Expression, type Selectable, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { chunks } from '../../core/collections.js';
 import type { DbCapabilities } from '../../core/ports.js';
 import { bm25, ftsMatchQuery, tsQuery } from './analyzer.js';
 import type { CatalogDocumentRow, CatalogTables, DocumentKind } from './catalog.tables.js';
@@ -124,6 +125,10 @@ const MATCH_COLUMNS = [
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** Scores are rounded so that both engines, whose arithmetic differs in the last bits, order alike. */
+// Rows per multi-row INSERT: 500 documents of some twenty columns stay well under both engines'
+// bind-parameter limits (SQLite 32,766; PostgreSQL 65,535).
+const INSERT_CHUNK = 500;
+
 const roundScore = (score: number) => Math.round(score * 1e6) / 1e6;
 
 const splitTerms = (text: string) => (text === '' ? [] : text.split(' '));
@@ -400,23 +405,33 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
           ).map((r) => [r.id, r]),
         );
         const change = new CorpusChange(!fts5);
+        const indexed: { docNo: number; doc: NewDocument }[] = [];
+        const fresh: NewDocument[] = [];
         for (const doc of docs) {
           const old = existing.get(doc.id);
-          let docNo: number;
-          if (old) {
-            docNo = Number(old.doc_no);
-            if (fts5) await ftsDelete(trx, docNo, old.title_terms, old.body_terms);
-            await trx.updateTable('catalog_documents').set(doc).where('doc_no', '=', docNo).execute();
-            change.remove(old);
-          } else {
-            const inserted = await trx.insertInto('catalog_documents').values(doc).returning('doc_no').executeTakeFirstOrThrow();
-            docNo = Number(inserted.doc_no);
+          if (!old) {
+            fresh.push(doc);
+            continue;
           }
-          change.add(doc);
-          if (fts5) {
-            await sql`insert into catalog_fts (rowid, title_terms, body_terms) values (${docNo}, ${doc.title_terms}, ${doc.body_terms})`.execute(
-              trx,
-            );
+          const docNo = Number(old.doc_no);
+          if (fts5) await ftsDelete(trx, docNo, old.title_terms, old.body_terms);
+          await trx.updateTable('catalog_documents').set(doc).where('doc_no', '=', docNo).execute();
+          change.remove(old);
+          indexed.push({ docNo, doc });
+        }
+        // New documents (the bulk of a first indexing) go in one multi-row statement per chunk:
+        // a round trip per document made PostgreSQL's indexing of a million entries take most of an hour.
+        for (const chunk of chunks(fresh, INSERT_CHUNK)) {
+          const inserted = await trx.insertInto('catalog_documents').values(chunk).returning(['doc_no', 'id']).execute();
+          const docNoOf = new Map(inserted.map((r) => [r.id, Number(r.doc_no)]));
+          for (const doc of chunk) indexed.push({ docNo: docNoOf.get(doc.id)!, doc });
+        }
+        for (const { doc } of indexed) change.add(doc);
+        if (fts5) {
+          for (const chunk of chunks(indexed, INSERT_CHUNK)) {
+            await sql`insert into catalog_fts (rowid, title_terms, body_terms) values ${sql.join(
+              chunk.map(({ docNo, doc }) => sql`(${docNo}, ${doc.title_terms}, ${doc.body_terms})`),
+            )}`.execute(trx);
           }
         }
         await applyCorpusChange(trx, change);

@@ -1,6 +1,7 @@
 /** SQL for the census, through Kysely. No rules here: the service decides, this stores and fetches. */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { uuidv7 } from '../../core/ids.js';
+import { chunks } from '../../core/collections.js';
 import type {
   CensusImportRow,
   CampaignStatus,
@@ -86,12 +87,6 @@ function bulkInsertSql(db: Kysely<CensusTables>, columns: ReadonlyArray<keyof Ce
     cache.set(key, text);
   }
   return text;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function censusQueries(db: Kysely<CensusTables>) {
