@@ -19,7 +19,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuplicateIndex } from '../../src/modules/census/import/duplicates.js';
-import { Cp949Decoder } from '../../src/modules/census/import/encoding.js';
+import { Cp949Decoder } from '../../src/modules/shared/encoding.js';
 import { DATA_GO_KR_MAPPING } from '../../src/modules/census/import/mapping.js';
 import type { ReadMeta } from '../../src/modules/census/import/types.js';
 import { importRows, type MappedRow } from '../../src/modules/census/import/validate.js';

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CsvParser, CsvSyntaxError } from './csv.js';
-import { decodeStream } from './encoding.js';
+import { decodeStream } from '../../shared/encoding.js';
 import { ImportFileError, type ImportFormat, type ReadMeta, type RowProblem, type SourceRow, type SourceValue } from './types.js';
 
 export { ImportFileError } from './types.js';

@@ -3,7 +3,7 @@
  * file that cannot be read at all.
  */
 import { AppError } from '../../../core/errors.js';
-import type { TextEncoding } from './encoding.js';
+import type { TextEncoding } from '../../shared/encoding.js';
 
 /** The file formats bulk import reads. */
 export type ImportFormat = 'csv' | 'tsv' | 'xlsx' | 'json' | 'jsonl';

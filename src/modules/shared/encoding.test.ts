@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cp949Decoder, NfcSegmenter, decodeStream, detectEncoding, type TextEncoding } from './encoding.js';
 
-const FIXTURES = new URL('../../../../test/fixtures/census/', import.meta.url);
+const FIXTURES = new URL('../../../test/fixtures/census/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
 
 /** A CP949 encoder built by inverting our decoder (Node has no CP949 encoder). */
