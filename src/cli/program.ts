@@ -16,6 +16,9 @@ import { startPlatformWorker } from '../server/worker.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerHarvestCommands } from './harvest.js';
 import { registerCensusCommands } from './census.js';
+import { registerProfileCommands } from './profile.js';
+import { registerQualityCommands } from './quality.js';
+import { registerRefineCommands } from './refine.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printResult, reportError } from './output.js';
 
 const SYSTEM: Actor = { kind: 'system', name: 'cli' };
@@ -243,6 +246,9 @@ export function buildProgram(): Command {
   registerCensusCommands(program, { dataCommand, action, withPlatform });
   registerCatalogCommands(program, { dataCommand, action, withPlatform });
   registerHarvestCommands(program, { dataCommand, action, withPlatform });
+  registerProfileCommands(program, { dataCommand, action, withPlatform });
+  registerQualityCommands(program, { dataCommand, action, withPlatform });
+  registerRefineCommands(program, { dataCommand, action, withPlatform });
 
   return program;
 }
