@@ -391,16 +391,34 @@ export function corpusStats(docs: readonly AnalyzedDocument[]): CorpusStats {
  * bm25(analyzeQuery('응급실').terms, docs[0]!, corpusStats(docs)) > 0 // true
  */
 export function bm25(queryTerms: readonly string[], doc: AnalyzedDocument, stats: CorpusStats, options: Bm25Options = {}): number {
+  const terms = [...new Set(queryTerms)];
+  const counts = terms.map((term) => ({ title: count(doc.title, term), body: count(doc.body, term) }));
+  return bm25FromCounts(terms, counts, doc.title.length + doc.body.length, stats, options);
+}
+
+/**
+ * `bm25` from what a database can count without handing the document over: for each distinct
+ * query term (in `terms`' order) its occurrences in the title and the body, and the document's length in terms.
+ *
+ * @example
+ * bm25FromCounts(['응급'], [{ title: 1, body: 0 }], 5, { docCount: 2, avgLength: 5, docFreq: new Map([['응급', 1]]) }) > 0 // true
+ */
+export function bm25FromCounts(
+  terms: readonly string[],
+  counts: ReadonlyArray<{ title: number; body: number }>,
+  length: number,
+  stats: CorpusStats,
+  options: Bm25Options = {},
+): number {
   const { k1 = 1.2, b = 0.75, titleWeight = TITLE_WEIGHT, bodyWeight = 1 } = options;
-  const length = doc.title.length + doc.body.length;
   const norm = k1 * (1 - b + (b * length) / (stats.avgLength || 1));
   let score = 0;
-  for (const term of new Set(queryTerms)) {
+  terms.forEach((term, i) => {
     const n = stats.docFreq.get(term) ?? 0;
     const idf = Math.max(Math.log((stats.docCount - n + 0.5) / (n + 0.5)), 1e-6);
-    const f = titleWeight * count(doc.title, term) + bodyWeight * count(doc.body, term);
+    const f = titleWeight * (counts[i]?.title ?? 0) + bodyWeight * (counts[i]?.body ?? 0);
     if (f > 0) score += (idf * f * (k1 + 1)) / (f + norm);
-  }
+  });
   return score;
 }
 

@@ -15,7 +15,7 @@
 import { sql, type Expression, type Selectable, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { chunks } from '../../core/collections.js';
 import type { DbCapabilities } from '../../core/ports.js';
-import { bm25, ftsMatchQuery, tsQuery } from './analyzer.js';
+import { bm25FromCounts, ftsMatchQuery, tsQuery } from './analyzer.js';
 import type { CatalogDocumentRow, CatalogTables, DocumentKind } from './catalog.tables.js';
 
 /** Which documents a query may return: all, or the accepted ones plus every one of the listed organisations. */
@@ -131,6 +131,22 @@ const INSERT_CHUNK = 500;
 
 const roundScore = (score: number) => Math.round(score * 1e6) / 1e6;
 
+/**
+ * Occurrences of each term in a document's title and body terms, as PostgreSQL counts them: an
+ * int array [title₀, body₀, title₁, body₁, …]. Terms are space-separated, so with every space
+ * doubled and the text padded, ` term ` matches whole terms only and never overlaps the next.
+ */
+function termCounts(terms: readonly string[]) {
+  const occurrences = (column: 'd.title_terms' | 'd.body_terms', term: string) => {
+    const padded = sql`(' ' || replace(${sql.ref(column)}, ' ', '  ') || ' ')`;
+    const needle = ` ${term} `;
+    return sql`((length(${padded}) - length(replace(${padded}, ${needle}, ''))) / ${needle.length})`;
+  };
+  return sql<
+    number[]
+  >`array[${sql.join(terms.flatMap((term) => [occurrences('d.title_terms', term), occurrences('d.body_terms', term)]))}]::int[]`;
+}
+
 const splitTerms = (text: string) => (text === '' ? [] : text.split(' '));
 
 /** What a write adds to and removes from BM25's corpus numbers. */
@@ -236,17 +252,27 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
         for (const row of rows) row.score = roundScore(row.score);
         return rows;
       }
+      // PostgreSQL counts each query term in the title and the body itself, so only a few numbers
+      // per match cross the wire instead of every matching document's terms.
+      const distinct = [...new Set(terms)];
       const [rows, stats] = await Promise.all([
         documents()
           .where(sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${tsQuery(terms)})`)
           .where(where(filter))
-          .select([...MATCH_COLUMNS, 'd.title_terms', 'd.body_terms'])
+          .select([...MATCH_COLUMNS, 'd.term_count', termCounts(distinct).as('tf')])
           .execute(),
         corpusStats(terms),
       ]);
-      return rows.map(({ title_terms, body_terms, ...row }) => ({
+      return rows.map(({ term_count, tf, ...row }) => ({
         ...row,
-        score: roundScore(bm25(terms, { title: splitTerms(title_terms), body: splitTerms(body_terms) }, stats)),
+        score: roundScore(
+          bm25FromCounts(
+            distinct,
+            distinct.map((_, i) => ({ title: tf[2 * i]!, body: tf[2 * i + 1]! })),
+            Number(term_count),
+            stats,
+          ),
+        ),
       }));
     },
 
