@@ -8,6 +8,8 @@
  *   DATADAM_BENCH_PG=postgres://… npx tsx …               # or uses a server already running (admin URL)
  *   BENCH_SEARCH_ENTRIES=200000 …                         # corpus size (default 1,000,000)
  *   BENCH_SEARCH_ROUNDS=5 …                               # rounds over the query set (default 5)
+ *   BENCH_SEARCH_KEEP_DIR=/var/tmp/search …               # keep the SQLite database there and reuse it on the
+ *                                                         # next run (a reused run writes no results: it built nothing)
  *
  * Per engine, on a fresh database: the corpus goes through the real census import (`datadam census
  * import` as a library, status accepted), then `catalog.reindexStale()` builds the search index
@@ -28,7 +30,7 @@
  * and reported apart, since they read hundreds of thousands of documents whatever the engine.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +51,7 @@ const REPO_ROOT = path.resolve(HERE, '../..');
 const DEFAULT_CATALOG = path.resolve(REPO_ROOT, '../shared/data/datago-catalog/data-go-kr-catalog-20220630.csv');
 const ENTRIES = Number(process.env.BENCH_SEARCH_ENTRIES ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_SEARCH_ROUNDS ?? 5);
+const KEEP_DIR = process.env.BENCH_SEARCH_KEEP_DIR;
 const SYSTEM: Actor = { kind: 'system', name: 'bench' };
 const LIMIT = 20;
 
@@ -384,7 +387,9 @@ interface EngineResult {
 }
 
 async function runEngine(engine: Engine, host: PostgresHost, corpus: string): Promise<EngineResult> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), `datadam-bench-search-${engine}-`));
+  const keep = KEEP_DIR !== undefined && engine === 'sqlite';
+  const dataDir = keep ? path.resolve(KEEP_DIR, engine) : mkdtempSync(path.join(os.tmpdir(), `datadam-bench-search-${engine}-`));
+  if (keep) mkdirSync(dataDir, { recursive: true });
   let database: string | undefined;
   const admin = new pg.Client({ connectionString: host.adminUrl });
   try {
@@ -400,7 +405,9 @@ async function runEngine(engine: Engine, host: PostgresHost, corpus: string): Pr
       db = { kind: 'postgres', url: url.toString() };
     }
     process.stderr.write(`${engine}: loading ${fmt(ENTRIES)} entries…\n`);
-    const loaded = await load(db, dataDir, corpus);
+    const reused = keep && existsSync(path.join(dataDir, 'datadam.db'));
+    const loaded = reused ? { entries: ENTRIES, importSeconds: NaN, indexed: NaN, indexSeconds: NaN } : await load(db, dataDir, corpus);
+    if (reused) process.stderr.write(`  reusing ${dataDir}\n`);
     if (engine === 'postgres') {
       // The server's autovacuum would get there; the bench does not wait for it.
       const client = new pg.Client({ connectionString: (db as { url: string }).url });
@@ -442,7 +449,7 @@ async function runEngine(engine: Engine, host: PostgresHost, corpus: string): Pr
       await admin.query(`drop database if exists ${database} with (force)`).catch(() => undefined);
       await admin.end();
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -510,8 +517,12 @@ async function main(): Promise<void> {
     const results: EngineResult[] = [];
     for (const engine of engines) results.push(await runEngine(engine, host, corpus));
     const text = section(catalog, real, results);
-    writeResultsSection('search', text);
-    process.stdout.write(`${text}\n(written to ${path.relative(process.cwd(), RESULTS_FILE)})\n`);
+    if (results.some((r) => Number.isNaN(r.indexSeconds))) {
+      process.stdout.write(`${text}\n(a reused database: not written to ${path.relative(process.cwd(), RESULTS_FILE)})\n`);
+    } else {
+      writeResultsSection('search', text);
+      process.stdout.write(`${text}\n(written to ${path.relative(process.cwd(), RESULTS_FILE)})\n`);
+    }
   } finally {
     await host.stop();
     rmSync(work, { recursive: true, force: true });
