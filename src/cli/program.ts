@@ -248,7 +248,7 @@ export function buildProgram(): Command {
   registerHarvestCommands(program, { dataCommand, action, withPlatform });
   registerProfileCommands(program, { dataCommand, action, withPlatform });
   registerQualityCommands(program, { dataCommand, action, withPlatform });
-  registerRefineCommands(program, { dataCommand, action, withPlatform });
+  registerRefineCommands(program, { dataCommand, action });
 
   return program;
 }

@@ -48,6 +48,42 @@ export interface Config {
    * and intranet deployments turn it on with DATADAM_HARVEST_ALLOW_PRIVATE=true.
    */
   harvestAllowPrivate: boolean;
+  /** The refinery's ingest limits (docs/refinery.md). */
+  refinery: RefineryLimits;
+}
+
+export interface RefineryLimits {
+  /** The largest resumable upload (tus Upload-Length); DATADAM_UPLOAD_MAX_BYTES, default 50 GiB. */
+  uploadMaxBytes: number;
+  /** How long an upload lives after it was created; DATADAM_UPLOAD_EXPIRY_HOURS, default 24. */
+  uploadExpiryMs: number;
+  /** Entries an archive may hold; DATADAM_ARCHIVE_MAX_ENTRIES, default 100 000. */
+  archiveMaxEntries: number;
+  /** Bytes an archive may unpack to in all; DATADAM_ARCHIVE_MAX_BYTES, default 20 GiB. */
+  archiveMaxBytes: number;
+  /** How many times its compressed size an entry may inflate to; DATADAM_ARCHIVE_MAX_RATIO, default 100. */
+  archiveMaxRatio: number;
+}
+
+const GIB = 1024 * 1024 * 1024;
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new AppError('bad_request', `${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+/** The refinery's limits from the environment, with the defaults docs/refinery.md states. */
+export function loadRefineryLimits(env: NodeJS.ProcessEnv): RefineryLimits {
+  return {
+    uploadMaxBytes: positiveNumber(env, 'DATADAM_UPLOAD_MAX_BYTES', 50 * GIB),
+    uploadExpiryMs: positiveNumber(env, 'DATADAM_UPLOAD_EXPIRY_HOURS', 24) * 60 * 60 * 1000,
+    archiveMaxEntries: positiveNumber(env, 'DATADAM_ARCHIVE_MAX_ENTRIES', 100_000),
+    archiveMaxBytes: positiveNumber(env, 'DATADAM_ARCHIVE_MAX_BYTES', 20 * GIB),
+    archiveMaxRatio: positiveNumber(env, 'DATADAM_ARCHIVE_MAX_RATIO', 100),
+  };
 }
 
 export interface ConfigFlags {
@@ -82,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     rateLimitPerMinute: Number(env.DATADAM_RATE_LIMIT ?? 1200),
     maxUploadBytes: Number(env.DATADAM_MAX_UPLOAD_BYTES ?? 512 * 1024 * 1024),
     harvestAllowPrivate: env.DATADAM_HARVEST_ALLOW_PRIVATE === 'true',
+    refinery: loadRefineryLimits(env),
   };
 }
 

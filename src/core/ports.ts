@@ -74,6 +74,26 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
+/**
+ * Where the bytes of resumable uploads (tus) wait until they are complete: appended chunk by chunk,
+ * kept when a connection breaks, then read once into the BlobStore and removed. Ids are the
+ * platform's own upload ids, never a name or path from a client; adapters refuse anything else.
+ */
+export interface UploadStaging {
+  /**
+   * Appends `body` at `offset` and resolves with the new offset: the bytes received, also when the
+   * body broke off half-way (a client's connection cut keeps what arrived). Bytes past `offset`
+   * from an attempt that died before it could record them are dropped first. Throws `conflict`
+   * when fewer than `offset` bytes are staged, and `payload_too_large` (keeping nothing of this
+   * body) when it brings more than `maxBytes`.
+   */
+  append(id: string, offset: number, body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<number>;
+  /** The staged bytes, from the start. Throws `not_found` when nothing is staged under `id`. */
+  read(id: string): Promise<Readable>;
+  /** Removing an absent id is not an error. */
+  remove(id: string): Promise<void>;
+}
+
 export interface EnqueueOptions {
   /** A second enqueue with the same key returns the first job instead of adding another. */
   idempotencyKey?: string;

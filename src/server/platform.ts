@@ -30,6 +30,12 @@ import { migrateToLatest } from '../platform/db/migrator.js';
 import { createDbJobQueue, type DbJobQueue } from '../platform/queue/db-job-queue.js';
 import { JobRegistry } from '../platform/queue/registry.js';
 import { createOidcProvider } from '../platform/oidc/openid-client-provider.js';
+import { createDiskUploadStaging } from '../platform/uploads/disk-upload-staging.js';
+import { createIngestEngine, type IngestEngine } from '../modules/refinery/ingest/ingest.js';
+import { refineryJobs, refinerySchedules } from '../modules/refinery/refinery.jobs.js';
+import { createRefineryRepository } from '../modules/refinery/refinery.repository.js';
+import { createRefineryService, type RefineryService } from '../modules/refinery/refinery.service.js';
+import { createUploadService, type UploadService } from '../modules/refinery/uploads.service.js';
 
 export interface Platform {
   config: Config;
@@ -46,6 +52,12 @@ export interface Platform {
   catalog: CatalogService;
   datasets: DatasetsService;
   harvest: HarvestService;
+  /** The refinery: datasets, versions, ingest. */
+  refinery: RefineryService;
+  /** Resumable uploads (tus) into refinery datasets. */
+  uploads: UploadService;
+  /** Stores files from folders, and writes a version's files into one (for profile, quality, recipe jobs). */
+  ingest: IngestEngine;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -106,9 +118,37 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
   });
   const datasets = createDatasetsService({ census, catalog, identity, publicUrl: config.publicUrl });
 
-  const jobs: JobSpec[] = [...identityJobs(identity), ...censusJobs(census, censusFiles), ...catalogJobs(catalog), ...harvestJobs(harvest)];
+  const refineryLimits = config.refinery;
+  const refineryRepo = createRefineryRepository(database.db);
+  const uploads = createUploadService({
+    repo: refineryRepo,
+    // Partial uploads wait here; with several API processes this folder must be shared (or uploads sticky).
+    staging: createDiskUploadStaging({ root: path.join(config.dataDir, 'uploads') }),
+    blobs: blobStore,
+    clock,
+    maxBytes: refineryLimits.uploadMaxBytes,
+    expiryMs: refineryLimits.uploadExpiryMs,
+  });
+  const ingest = createIngestEngine({
+    blobs: blobStore,
+    workDir: path.join(config.dataDir, 'work', 'refinery'),
+    limits: {
+      maxEntries: refineryLimits.archiveMaxEntries,
+      maxTotalBytes: refineryLimits.archiveMaxBytes,
+      maxRatio: refineryLimits.archiveMaxRatio,
+    },
+  });
+  const refinery = createRefineryService({ repo: refineryRepo, uploads, ingest, blobs: blobStore, queue, clock });
+
+  const jobs: JobSpec[] = [
+    ...identityJobs(identity),
+    ...censusJobs(census, censusFiles),
+    ...catalogJobs(catalog),
+    ...harvestJobs(harvest),
+    ...refineryJobs(refinery, uploads),
+  ];
   for (const job of jobs) registry.register(job);
-  const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules, ...harvestSchedules];
+  const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules, ...harvestSchedules, ...refinerySchedules];
   registry.assertHandlersFor(schedules.map((s) => s.name));
 
   const oidc = config.oidc ? await createOidcProvider(config.oidc) : undefined;
@@ -128,6 +168,9 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     catalog,
     datasets,
     harvest,
+    refinery,
+    uploads,
+    ingest,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

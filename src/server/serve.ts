@@ -59,6 +59,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     catalog: platform.catalog,
     datasets: platform.datasets,
     harvest: platform.harvest,
+    refinery: platform.refinery,
+    uploads: platform.uploads,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -50,6 +50,8 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     catalog: platform.catalog,
     datasets: platform.datasets,
     harvest: platform.harvest,
+    refinery: platform.refinery,
+    uploads: platform.uploads,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,

@@ -22,6 +22,8 @@ export async function renderOpenApi(): Promise<string> {
       catalog: platform.catalog,
       datasets: platform.datasets,
       harvest: platform.harvest,
+      refinery: platform.refinery,
+      uploads: platform.uploads,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

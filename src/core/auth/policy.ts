@@ -81,6 +81,12 @@ const RULES = {
   /** Register harvest sources, run them, read their logs. */
   'catalog.manage_harvest': { scope: 'admin', allow: (a) => isOperator(a) },
   'census.dashboard': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  /** Refinery datasets, versions, files and reports: the agency's members and oversight. */
+  'refinery.read': { scope: 'read', allow: (a, org) => isOperator(a) || isAuditor(a) || isMember(a, org) },
+  /** Every agency's refinery datasets. */
+  'refinery.read_all': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  /** Create datasets, upload files, make versions: the agency's stewards, and the operator who runs the refinery. */
+  'refinery.edit': { scope: 'write', allow: (a, org) => isOperator(a) || isStewardOf(a, org) },
 } satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof RULES;

@@ -41,6 +41,10 @@ import { registerIdentityRoutes } from '../../modules/identity/identity.routes.j
 import type { IdentityService } from '../../modules/identity/identity.service.js';
 import { registerOidcRoutes, type OidcProvider } from '../../modules/identity/oidc.routes.js';
 import { safeEqual } from '../../modules/identity/secrets.js';
+import { registerRefineryRoutes } from '../../modules/refinery/refinery.routes.js';
+import type { RefineryService } from '../../modules/refinery/refinery.service.js';
+import { registerUploadRoutes } from '../../modules/refinery/uploads.routes.js';
+import type { UploadService } from '../../modules/refinery/uploads.service.js';
 import { SESSION_COOKIE, type ApiApp } from '../../modules/shared/http.js';
 import { MetricsRegistry } from './metrics.js';
 
@@ -56,6 +60,9 @@ export interface AppDeps {
   datasets?: DatasetsService;
   /** Federation: harvest sources; their routes are left out without it. */
   harvest?: HarvestService;
+  /** The refinery's datasets and versions, and resumable uploads (tus); their routes are left out without them. */
+  refinery?: RefineryService;
+  uploads?: UploadService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -241,6 +248,8 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   if (deps.catalog) registerCatalogRoutes(app, { catalog: deps.catalog });
   if (deps.catalog) await registerCkanRoutes(app, { catalog: deps.catalog, census: deps.census, identity, publicUrl: config.publicUrl });
   if (deps.harvest) registerHarvestRoutes(app, { harvest: deps.harvest });
+  if (deps.refinery) registerRefineryRoutes(app, { refinery: deps.refinery });
+  if (deps.uploads) registerUploadRoutes(app, { uploads: deps.uploads });
   if (deps.datasets) registerDatasetRoutes(app, { datasets: deps.datasets, webRoot: deps.webRoot });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 
