@@ -1,19 +1,29 @@
 /**
- * Profiles of tables (CSV, TSV, XLSX, Parquet, JSON Lines, JSON arrays) through DuckDB, in a small
- * fixed number of passes whatever the number of columns:
+ * Profiles of tables (CSV, TSV, XLSX, Parquet, JSON Lines, JSON arrays) through DuckDB, in one pass
+ * over the whole file whatever the number of columns (the cost that matters on a 1 GB file):
  *
- * 1. sample: the first `sampleRows` rows (default 100,000) as text, kept in a DuckDB table. Every
- *    column's values there go through `ColumnInspector` (patterns, defects with 1-based row numbers),
- *    and they propose a type to check. SAMPLED: value patterns, defects and their counts (exact for
- *    files up to `sampleRows` rows; the report says how many rows were inspected).
+ * 1. sample: the first `sampleRows` rows (default 100,000) as text, kept in a DuckDB table and
+ *    fetched as one JSON list per column. Every column's values there go through `ColumnInspector`
+ *    (patterns, defects with 1-based row numbers), and they propose a type to check. SAMPLED: value
+ *    patterns, defects and their counts (exact for files up to `sampleRows` rows; the report says
+ *    how many rows were inspected). The sample also proposes the top-value candidates (its 20 most
+ *    frequent values, plus values seen more than once in probes through a delimited file, see
+ *    probe.ts) and the histogram's bin grid (its numeric range).
  * 2. one aggregate query over the whole file, all columns at once. EXACT: row count, nulls, whether
  *    every value casts to the proposed type, min/max (as text, and as number or date for those
- *    types), mean, min/max length. APPROXIMATE (HyperLogLog / t-digest / space-saving): distinct
- *    count, p25/p50/p75, the top-10 candidates.
- * 3. one more aggregate query over the whole file. EXACT: the counts of the top-10 candidates and
- *    the 20-bin histogram of each numeric column between its exact min and max.
+ *    types), mean, min/max length, the counts of the top-value candidates, the histogram counts.
+ *    APPROXIMATE (HyperLogLog / t-digest): distinct count (`distinctApprox`), p25/p50/p75.
+ *    APPROXIMATE CHOICE, EXACT COUNTS: the top values (`topValuesApprox`): a value frequent only in
+ *    parts of the file that neither the sample nor a probe saw can be missing.
+ * 3. only for a numeric column whose values reach far past the sample's range (GRID_CELLS bins
+ *    out) or that had no number in the sample: its histogram again over its exact range.
  *
- * Distinct counts are exact when the file has fewer rows than `sampleRows` (counted in the sample).
+ * Histograms: 20 equal-width bins between the exact minimum and maximum when the sample covers the
+ * range (always, for files up to `sampleRows` rows; the outer bins may stretch by up to one bin).
+ * When the file's range is wider, cells of the sample's bin width are merged into up to 20 bins of
+ * equal width, the first and last cut at the exact minimum and maximum. Counts are always exact.
+ *
+ * Distinct counts and top values are exact when the file has fewer rows than `sampleRows`.
  *
  * Every column is read as text (`all_varchar` for CSV, a cast to VARCHAR otherwise) so nothing the
  * type sniffer would round away, such as "3.62E+17" or "0101", is hidden from the inspection.
@@ -30,6 +40,7 @@ import { decodeStream, detectEncoding, SNIFF_BYTES, type TextEncoding } from '..
 import { openDuckDb, sqlIdentifier, sqlString, type DuckDb } from '../duckdb.js';
 import { sniffDelimiter } from './detect.js';
 import { ColumnInspector, DEFECT_MESSAGES, type ColumnDefect, type ColumnInspection, type PatternShare } from './patterns.js';
+import { probeValueCounts } from './probe.js';
 
 export type TableFormat = 'csv' | 'tsv' | 'xlsx' | 'parquet' | 'jsonl' | 'json';
 
@@ -56,8 +67,14 @@ export interface ColumnStats {
   p75: number | null;
   minLength: number | null;
   maxLength: number | null;
-  /** The 10 most frequent values with their exact counts (candidates found approximately). */
+  /** The 10 most frequent values with their exact counts over the whole file (see `topValuesApprox`). */
   topValues: Array<{ value: string; count: number }>;
+  /**
+   * Whether the values in `topValues` were chosen approximately: true when the file has more rows
+   * than were inspected, and the candidates came from the inspected rows and from probes through
+   * the file, so a value frequent only in parts no probe saw can be missing. Counts are exact.
+   */
+  topValuesApprox: boolean;
   histogram: ColumnHistogram;
   /** Patterns of the inspected (sampled) non-empty values. */
   patterns: PatternShare[];
@@ -70,13 +87,15 @@ export interface ColumnProfile {
   type: ColumnType;
   /** Exact. */
   nulls: number;
-  /** Exact when the whole file fits in the inspected sample, else approximate (HyperLogLog). */
+  /** Exact when the whole file fits in the inspected sample, else approximate (HyperLogLog); see `distinctApprox`. */
   distinct: number;
   /** Defect codes (see DEFECT_MESSAGES). */
   issues: string[];
   stats: ColumnStats;
   /** The defects behind `issues`, with counts in the inspected rows and example rows. */
   defects: ColumnDefect[];
+  /** Whether `distinct` is a HyperLogLog estimate (files with more rows than were inspected). */
+  distinctApprox: boolean;
 }
 
 export interface TableProfile {
@@ -103,6 +122,8 @@ export interface TableProfileOptions {
 
 export const DEFAULT_SAMPLE_ROWS = 100_000;
 const TOP_VALUES = 10;
+/** The sample's most frequent values counted over the whole file, per column. */
+const TOP_CANDIDATES = 2 * TOP_VALUES;
 const HISTOGRAM_BINS = 20;
 
 /**
@@ -159,6 +180,8 @@ interface Source {
   nativeTypes?: Map<string, string>;
   sheet?: string;
   sheets?: number;
+  /** The UTF-8 delimited text DuckDB reads, for probes through it (CSV, TSV, workbooks' copies). */
+  delimited?: { file: string; delimiter: string };
   /**
    * For a file read as UTF-8 because its head is: the same file decoded instead, for when DuckDB
    * finds invalid UTF-8 further on (a file that is ASCII in its first 64 KiB and CP949 after).
@@ -176,7 +199,7 @@ async function openSource(db: DuckDb, file: string, format: TableFormat, workDir
       return typedSource(db, `read_json(${sqlString(file)}, format = 'array')`);
     case 'xlsx': {
       const { csv, sheet, sheets } = await xlsxToCsv(file, workDir);
-      return { relation: csvRelation(csv, ',', true), encoding: null, sheet, sheets };
+      return { relation: csvRelation(csv, ',', true), encoding: null, sheet, sheets, delimited: { file: csv, delimiter: ',' } };
     }
     case 'csv':
     case 'tsv': {
@@ -185,14 +208,19 @@ async function openSource(db: DuckDb, file: string, format: TableFormat, workDir
       const delimiter = format === 'tsv' ? '\t' : sniffDelimiter(head);
       const encoding = detectEncoding(head);
       if (encoding !== 'utf-8' && encoding !== 'utf-8-bom') return transcodedCsv(file, delimiter, workDir);
-      return { relation: csvRelation(file, delimiter), encoding, retryDecoded: () => transcodedCsv(file, delimiter, workDir) };
+      return {
+        relation: csvRelation(file, delimiter),
+        encoding,
+        delimited: { file, delimiter },
+        retryDecoded: () => transcodedCsv(file, delimiter, workDir),
+      };
     }
   }
 }
 
-async function transcodedCsv(file: string, delimiter: string | undefined, workDir: string): Promise<Source> {
+async function transcodedCsv(file: string, delimiter: string, workDir: string): Promise<Source> {
   const copy = await transcodeToUtf8(file, workDir);
-  return { relation: csvRelation(copy.file, delimiter), encoding: copy.encoding };
+  return { relation: csvRelation(copy.file, delimiter), encoding: copy.encoding, delimited: { file: copy.file, delimiter } };
 }
 
 function csvRelation(file: string, delimiter?: string, ragged = false): string {
@@ -297,26 +325,46 @@ const NUMERIC_TYPES =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
 const TEMPORAL_TYPES = /^(DATE|TIMESTAMP.*)$/;
 
+/**
+ * Bin edges fixed before a pass over the whole file. `grid`: planned over the inspected rows' range
+ * [min, max], with cells of the same width past either end (see `binsAggregate`); otherwise over
+ * the file's exact range.
+ */
+interface BinPlan {
+  min: number;
+  max: number;
+  width: number;
+  grid: boolean;
+}
+
+/** Cells counted past either end of a grid plan before a column is binned again (the range grew ~200×). */
+const GRID_CELLS = 200 * HISTOGRAM_BINS;
+
 async function profileSource(db: DuckDb, source: Source, sampleRows: number): Promise<TableProfile> {
   const described = await db.all<{ column_name: string; column_type: string }>(`describe select * from ${source.relation}`);
   const names = described.map((d) => d.column_name);
   const asText = (name: string) =>
     source.nativeTypes && source.nativeTypes.get(name) !== 'VARCHAR' ? `cast(${sqlIdentifier(name)} as varchar)` : sqlIdentifier(name);
 
-  // Pass 1: the sample, as text, in file order (DuckDB keeps insertion order for a plain LIMIT).
+  // The sample, as text, in file order (DuckDB keeps insertion order for a plain LIMIT).
+  const limit = Math.max(0, Math.floor(sampleRows));
   await db.run(
-    `create or replace temp table profile_sample as select ${names.map((n, i) => `${asText(n)} as c${i}`).join(', ') || '1 as none'} from ${source.relation} limit ${Math.max(0, Math.floor(sampleRows))}`,
+    `create or replace temp table profile_sample as select ${names.map((n, i) => `${asText(n)} as c${i}`).join(', ') || '1 as none'} from ${source.relation} limit ${limit}`,
   );
-  const [{ inspected } = { inspected: 0 }] = await db.all<{ inspected: number }>('select count(*) as inspected from profile_sample');
+  // All values of the sample in one row of JSON lists, in row order (far cheaper than row objects).
+  const [fetched] = await db.all<Record<string, unknown>>(
+    `select count(*) as inspected${names.map((_, i) => `, to_json(list(c${i} order by rowid))::varchar as c${i}`).join('')} from profile_sample`,
+  );
+  const inspected = Number(fetched?.inspected ?? 0);
   const inspections: ColumnInspection[] = [];
   const proposals: ColumnType[] = [];
   for (let i = 0; i < names.length; i++) {
     const inspector = new ColumnInspector();
     let leadingZeros = false;
     let maxLength = 0;
-    const values = await db.all<{ v: string | null }>(`select c${i} as v from profile_sample`);
+    const values = (inspected ? JSON.parse(String(fetched?.[`c${i}`])) : []) as Array<string | null>;
     for (let row = 0; row < values.length; row++) {
-      const v = values[row]!.v;
+      const v = values[row]!;
       inspector.add(v, row + 1);
       if (v !== null) {
         const t = v.trim();
@@ -329,24 +377,48 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     const native = source.nativeTypes?.get(names[i]!);
     proposals.push(native ?? proposedType(inspection.patterns, leadingZeros, maxLength));
   }
-  // When the sample is the whole file, distinct counts are taken exactly from it.
-  const wholeFileInspected = inspected < sampleRows;
-  const exactDistinct =
-    wholeFileInspected && names.length
-      ? (
-          await db.all<Record<string, number>>(
-            `select ${names.map((_, i) => `count(distinct c${i}) as c${i}`).join(', ')} from profile_sample`,
-          )
-        )[0]
-      : undefined;
+
+  const numericOf = (i: number, column: string) => {
+    const native = source.nativeTypes?.get(names[i]!);
+    if (native) return NUMERIC_TYPES.test(native) ? `cast(${column} as double)` : undefined;
+    return proposals[i] === 'BIGINT' || proposals[i] === 'DOUBLE' ? `try_cast(${column} as double)` : undefined;
+  };
+  const numericExpr = (i: number) => numericOf(i, sqlIdentifier(names[i]!));
+
+  // When the sample is the whole file, everything below is exact: candidates are all values and
+  // the sample's numeric range is the file's.
+  const wholeFileInspected = inspected < limit;
+  const sampleAggregates = ['1 as none'];
+  names.forEach((_, i) => {
+    // The most frequent values of the sample: candidates for the top values of the file.
+    sampleAggregates.push(
+      `(select to_json(list(v))::varchar from (select c${i} as v from profile_sample where c${i} is not null group by 1 order by count(*) desc, 1 limit ${TOP_CANDIDATES})) as c${i}_top`,
+    );
+    const numeric = numericOf(i, `c${i}`);
+    if (numeric) sampleAggregates.push(`min(${numeric}) as c${i}_nmin`, `max(${numeric}) as c${i}_nmax`);
+    if (wholeFileInspected) sampleAggregates.push(`count(distinct c${i}) as c${i}_d`);
+  });
+  const [sampled = {}] = await db.all<Record<string, unknown>>(`select ${sampleAggregates.join(', ')} from profile_sample`);
   await db.run('drop table profile_sample');
 
-  // Pass 2: everything one scan can tell, for all columns at once.
-  const numericExpr = (i: number) => {
-    const native = source.nativeTypes?.get(names[i]!);
-    if (native) return NUMERIC_TYPES.test(native) ? `cast(${sqlIdentifier(names[i]!)} as double)` : undefined;
-    return proposals[i] === 'BIGINT' || proposals[i] === 'DOUBLE' ? `try_cast(${sqlIdentifier(names[i]!)} as double)` : undefined;
-  };
+  // Candidates for the top values: the sample's most frequent values, and for a file larger than
+  // the sample, the values seen more than once in probes spread through it.
+  const candidates = names.map((_, i) => new Set(JSON.parse(String(sampled[`c${i}_top`] ?? '[]') || '[]') as string[]));
+  if (!wholeFileInspected && source.delimited) {
+    const probed = await probeValueCounts(source.delimited.file, source.delimited.delimiter, names.length);
+    probed.forEach((counts, i) => {
+      const seen = [...counts.entries()].filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1]);
+      for (const [value] of seen.slice(0, TOP_VALUES)) candidates[i]!.add(value);
+    });
+  }
+  // Histogram bins planned over the sample's numeric range, counted exactly in the pass; values
+  // outside it fall in cells of the same width (see histogramBins). When the sample is the whole
+  // file this is the plain 20-bin histogram between the exact minimum and maximum.
+  const binPlans: Array<BinPlan | undefined> = names.map((_, i) =>
+    rangePlan(toNumber(sampled[`c${i}_nmin`]), toNumber(sampled[`c${i}_nmax`]), true),
+  );
+
+  // The pass over the whole file: everything, for all columns at once.
   const temporalExpr = (i: number) => {
     const native = source.nativeTypes?.get(names[i]!);
     if (native) return TEMPORAL_TYPES.test(native) ? sqlIdentifier(names[i]!) : undefined;
@@ -358,13 +430,14 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     const column = sqlIdentifier(name);
     aggregates.push(
       `count(${column}) as c${i}_n`,
-      `approx_count_distinct(${text}) as c${i}_d`,
       `min(${text}) as c${i}_min`,
       `max(${text}) as c${i}_max`,
       `min(length(${text})) as c${i}_minlen`,
       `max(length(${text})) as c${i}_maxlen`,
-      `to_json(approx_top_k(${text}, ${TOP_VALUES}))::varchar as c${i}_top`,
     );
+    if (!wholeFileInspected) aggregates.push(`approx_count_distinct(${text}) as c${i}_d`);
+    const listed = [...candidates[i]!];
+    if (listed.length) aggregates.push(topCountsAggregate(text, listed, `c${i}_top`));
     if (!source.nativeTypes && proposals[i] !== 'VARCHAR') aggregates.push(`count(try_cast(${column} as ${proposals[i]})) as c${i}_cast`);
     const numeric = numericExpr(i);
     if (numeric) {
@@ -374,6 +447,7 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
         `avg(${numeric}) as c${i}_mean`,
         `to_json(approx_quantile(${numeric}, [0.25, 0.5, 0.75]))::varchar as c${i}_q`,
       );
+      if (binPlans[i]) aggregates.push(binsAggregate(numeric, binPlans[i]!, `c${i}_bins`));
     }
     const temporal = temporalExpr(i);
     if (temporal) aggregates.push(`cast(min(${temporal}) as varchar) as c${i}_tmin`, `cast(max(${temporal}) as varchar) as c${i}_tmax`);
@@ -382,52 +456,53 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
   if (!summary) throw new Error('the table could not be read');
   const rows = Number(summary.rows);
 
-  // Pass 3: exact counts of the top candidates and the numeric histograms.
-  const countsAggregates: string[] = [];
-  const binWidths: Array<{ min: number; width: number } | undefined> = [];
-  names.forEach((name, i) => {
-    const candidates = JSON.parse(String(summary[`c${i}_top`] ?? '[]')) as Array<string | null>;
-    const listed = candidates.filter((c): c is string => c !== null);
-    if (listed.length) {
-      countsAggregates.push(
-        `to_json(histogram(${asText(name)}) filter (where ${asText(name)} in (${listed.map(sqlString).join(', ')})))::varchar as c${i}_top`,
-      );
-    }
-    const numeric = numericExpr(i);
-    const min = toNumber(summary[`c${i}_nmin`]);
-    const max = toNumber(summary[`c${i}_nmax`]);
-    if (numeric && min !== null && max !== null && Number.isFinite(min) && Number.isFinite(max)) {
-      const width = max > min ? (max - min) / HISTOGRAM_BINS : 1;
-      binWidths[i] = { min, width };
-      countsAggregates.push(
-        // least/greatest skip NULLs, so the filter keeps empty cells out of bin 0.
-        `to_json(histogram(least(greatest(floor((${numeric} - ${min}) / ${width}), 0), ${HISTOGRAM_BINS - 1})::integer) filter (where ${numeric} is not null))::varchar as c${i}_bins`,
-      );
-    }
-  });
-  const [counts] = countsAggregates.length
-    ? await db.all<Record<string, unknown>>(`select ${countsAggregates.join(', ')} from ${source.relation}`)
-    : [{}];
+  const castableAll = (i: number) => {
+    const nonNull = Number(summary[`c${i}_n`] ?? 0);
+    return source.nativeTypes || summary[`c${i}_cast`] === undefined ? true : Number(summary[`c${i}_cast`]) === nonNull;
+  };
+  // Columns with no plan (no number in the sample) or values past the grid: a second pass, over
+  // the exact range, for those columns only.
+  const exactRange = (i: number) => rangePlan(toNumber(summary[`c${i}_nmin`]), toNumber(summary[`c${i}_nmax`]), false);
+  const binCounts = (i: number, from: Record<string, unknown>) =>
+    (JSON.parse(String(from[`c${i}_bins`] ?? '{}') || '{}') ?? {}) as Record<string, number>;
+  const rebin = names
+    .map((_, i) => i)
+    .filter((i) => {
+      if (!exactRange(i) || !castableAll(i)) return false;
+      const plan = binPlans[i];
+      if (!plan) return true;
+      const keys = Object.keys(binCounts(i, summary)).map(Number);
+      return keys.some((k) => k <= -GRID_CELLS || k >= HISTOGRAM_BINS - 1 + GRID_CELLS);
+    });
+  let binned: Record<string, unknown> = summary;
+  if (rebin.length) {
+    for (const i of rebin) binPlans[i] = exactRange(i);
+    const [again] = await db.all<Record<string, unknown>>(
+      `select ${rebin.map((i) => binsAggregate(numericExpr(i)!, binPlans[i]!, `c${i}_bins`)).join(', ')} from ${source.relation}`,
+    );
+    binned = { ...summary, ...again };
+  }
 
   const columns: ColumnProfile[] = names.map((name, i) => {
     const nonNull = Number(summary[`c${i}_n`] ?? 0);
     const proposal = proposals[i]!;
-    const castable = source.nativeTypes ? nonNull : summary[`c${i}_cast`] === undefined ? nonNull : Number(summary[`c${i}_cast`]);
     // A value further down that does not cast makes the whole column text.
-    const type = castable === nonNull ? proposal : 'VARCHAR';
+    const type = castableAll(i) ? proposal : 'VARCHAR';
     const numeric = NUMERIC_TYPES.test(type);
     const temporal = TEMPORAL_TYPES.test(type);
-    const topCounts = JSON.parse(String(counts?.[`c${i}_top`] ?? '{}') || '{}') as Record<string, number> | null;
+    const topCounts = JSON.parse(String(summary[`c${i}_top`] ?? '{}') || '{}') as Record<string, number> | null;
     const topValues = Object.entries(topCounts ?? {})
+      .filter(([value]) => candidates[i]!.has(value))
       .map(([value, count]) => ({ value, count: Number(count) }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, TOP_VALUES);
-    const bins =
-      binWidths[i] && numeric ? histogramBins(JSON.parse(String(counts?.[`c${i}_bins`] ?? '{}') || '{}'), binWidths[i]!) : undefined;
+    const plan = binPlans[i];
+    const exact = exactRange(i);
+    const bins = plan && exact && numeric ? histogramBins(binCounts(i, binned), plan, exact.min, exact.max) : undefined;
     const quantiles = summary[`c${i}_q`] ? (JSON.parse(String(summary[`c${i}_q`])) as Array<number | null>) : [];
     const inspection = inspections[i]!;
     const defects = [...inspection.defects];
-    const distinct = exactDistinct ? Number(exactDistinct[`c${i}`]) : Math.min(Number(summary[`c${i}_d`] ?? 0), nonNull);
+    const distinct = Math.min(Number((wholeFileInspected ? sampled : summary)[`c${i}_d`] ?? 0), nonNull);
     if (rows > 0 && nonNull === 0) defects.push({ code: 'all_null', count: rows, examples: [], message: DEFECT_MESSAGES.all_null });
     else if (rows > 1 && nonNull === rows && summary[`c${i}_min`] === summary[`c${i}_max`]) {
       defects.push({ code: 'constant', count: rows, examples: [], message: DEFECT_MESSAGES.constant });
@@ -449,11 +524,13 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
         minLength: toNumber(summary[`c${i}_minlen`]),
         maxLength: toNumber(summary[`c${i}_maxlen`]),
         topValues,
+        topValuesApprox: !wholeFileInspected,
         histogram: bins ? { kind: 'bins', bins } : { kind: 'top', values: topValues },
         patterns: inspection.patterns,
         dateFormats: inspection.dateFormats,
       },
       defects,
+      distinctApprox: !wholeFileInspected,
     };
   });
 
@@ -466,10 +543,66 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
   };
 }
 
-function histogramBins(counts: Record<string, number> | null, { min, width }: { min: number; width: number }): HistogramBin[] {
-  return Array.from({ length: HISTOGRAM_BINS }, (_, bin) => ({
-    from: min + bin * width,
-    to: min + (bin + 1) * width,
-    count: Number(counts?.[String(bin)] ?? 0),
-  }));
+/**
+ * Exact counts of the candidate values, as a JSON object. The filter compares hashes (cheaper than
+ * strings over a long candidate list); a value that merely shares a hash is counted under its own
+ * key and dropped by the caller, so the counts stay exact.
+ */
+function topCountsAggregate(text: string, candidates: string[], alias: string): string {
+  return `to_json(histogram(${text}) filter (where hash(${text}) in (${candidates.map((c) => `hash(${sqlString(c)})`).join(', ')})))::varchar as ${alias}`;
+}
+
+function rangePlan(min: number | null, max: number | null, grid: boolean): BinPlan | undefined {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return undefined;
+  return { min, max, width: max > min ? (max - min) / HISTOGRAM_BINS : 1, grid };
+}
+
+/**
+ * Counts per cell, as a JSON object. Cells 0 … 19 split the plan's range in equal widths (the last
+ * one holds its maximum). For a grid plan, values below the range fall in cells -1, -2, … of the
+ * same width going down from its minimum, values above it in cells 20, 21, … going up from its
+ * maximum, clamped at GRID_CELLS cells past either end.
+ */
+function binsAggregate(numeric: string, { min, max, width, grid }: BinPlan, alias: string): string {
+  const inside = `least(greatest(floor((${numeric} - ${min}) / ${width}), 0), ${HISTOGRAM_BINS - 1})`;
+  const cell = grid
+    ? `case when ${numeric} < ${min} then greatest(-ceil((${min} - ${numeric}) / ${width}), ${-GRID_CELLS}) when ${numeric} > ${max} then least(${HISTOGRAM_BINS} + floor((${numeric} - ${max}) / ${width}), ${HISTOGRAM_BINS - 1 + GRID_CELLS}) else ${inside} end`
+    : inside;
+  // least/greatest skip NULLs, so the filter keeps empty cells out of bin 0.
+  return `to_json(histogram((${cell})::integer) filter (where ${numeric} is not null))::varchar as ${alias}`;
+}
+
+/**
+ * The bins of a plan's cells, the outer ones stretched to the exact minimum and maximum. When cells
+ * further than one past the planned range hold values, consecutive cells are merged, the same number in each bin,
+ * into at most HISTOGRAM_BINS bins of equal width (the first and last cut to the exact range).
+ */
+function histogramBins(counts: Record<string, number>, plan: BinPlan, exactMin: number, exactMax: number): HistogramBin[] {
+  const keys = Object.keys(counts).map(Number);
+  let lo = Math.min(0, ...keys);
+  let hi = Math.max(HISTOGRAM_BINS - 1, ...keys);
+  if (lo >= -1 && hi <= HISTOGRAM_BINS) {
+    // At most one cell past either end: folded into the outer bins (up to twice as wide).
+    const fold = (into: number, from: number) => (counts = { ...counts, [into]: Number(counts[into] ?? 0) + Number(counts[from] ?? 0) });
+    fold(0, -1);
+    fold(HISTOGRAM_BINS - 1, HISTOGRAM_BINS);
+    lo = 0;
+    hi = HISTOGRAM_BINS - 1;
+  }
+  // The lower edge of a cell.
+  const edge = (cell: number) =>
+    cell <= HISTOGRAM_BINS - 1 ? plan.min + cell * plan.width : plan.max + (cell - HISTOGRAM_BINS) * plan.width;
+  const perBin = Math.ceil((hi - lo + 1) / HISTOGRAM_BINS);
+  const bins: HistogramBin[] = [];
+  for (let first = lo; first <= hi; first += perBin) {
+    let count = 0;
+    for (let cell = first; cell < first + perBin && cell <= hi; cell++) count += Number(counts[String(cell)] ?? 0);
+    bins.push({
+      from: edge(first),
+      to: first + perBin > hi ? Math.max(exactMax, plan.min + HISTOGRAM_BINS * plan.width) : edge(first + perBin),
+      count,
+    });
+  }
+  bins[0]!.from = Math.min(exactMin, plan.min);
+  return bins;
 }
