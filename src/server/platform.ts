@@ -31,6 +31,7 @@ import { createDbJobQueue, type DbJobQueue } from '../platform/queue/db-job-queu
 import { JobRegistry } from '../platform/queue/registry.js';
 import { createOidcProvider } from '../platform/oidc/openid-client-provider.js';
 import { createDiskUploadStaging } from '../platform/uploads/disk-upload-staging.js';
+import { createAnalysisEngine } from '../modules/refinery/analysis/engine.js';
 import { createIngestEngine, type IngestEngine } from '../modules/refinery/ingest/ingest.js';
 import { refineryJobs, refinerySchedules } from '../modules/refinery/refinery.jobs.js';
 import { createRefineryRepository } from '../modules/refinery/refinery.repository.js';
@@ -138,7 +139,9 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
       maxRatio: refineryLimits.archiveMaxRatio,
     },
   });
-  const refinery = createRefineryService({ repo: refineryRepo, uploads, ingest, blobs: blobStore, queue, clock });
+  // Profiles, quality checks, inspections' records and recipes run on a version's files in scratch folders here.
+  const analysis = createAnalysisEngine({ ingest, workDir: path.join(config.dataDir, 'work', 'analysis') });
+  const refinery = createRefineryService({ repo: refineryRepo, uploads, ingest, blobs: blobStore, queue, clock, analysis });
 
   const jobs: JobSpec[] = [
     ...identityJobs(identity),

@@ -23,6 +23,9 @@ import { DataMapPage } from './pages/datamap/DataMapPage';
 import { DatasetPage } from './pages/datamap/DatasetPage';
 import { HarvestPage } from './pages/harvest/HarvestPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { InspectionPage } from './pages/refinery/InspectionPage';
+import { RefineryDatasetPage } from './pages/refinery/RefineryDatasetPage';
+import { RefineryHomePage } from './pages/refinery/RefineryHomePage';
 import { safeRedirect, sessionQuery } from './session';
 
 export interface RouterContext {
@@ -59,7 +62,9 @@ async function requireSession({ context, location }: { context: RouterContext; l
   if (!session) throw redirect({ href: `/login?${new URLSearchParams({ redirect: location.href }).toString()}` });
 }
 
-function moduleRoute<K extends Exclude<ModuleKey, 'census' | 'data-map'>>(key: K) {
+type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery'>;
+
+function moduleRoute<K extends PlaceholderModule>(key: K) {
   return createRoute({
     getParentRoute: () => rootRoute,
     path: modulePath(key),
@@ -138,6 +143,36 @@ const harvestRoute = createRoute({
   component: HarvestPage,
 });
 
+/** The refinery: datasets an agency refines, their versions, quality reports and inspections. */
+const refineryRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/refinery',
+  beforeLoad: requireSession,
+  component: RefineryHomePage,
+});
+
+const refineryDatasetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/refinery/datasets/$id',
+  beforeLoad: requireSession,
+  component: RefineryDatasetPage,
+});
+
+/** A version's quality report; its charts load only when it is opened. */
+const refineryVersionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/refinery/versions/$id',
+  beforeLoad: requireSession,
+  component: lazyRouteComponent(() => import('./pages/refinery/QualityReportPage'), 'QualityReportPage'),
+});
+
+const refineryInspectionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/refinery/inspections/$id',
+  beforeLoad: requireSession,
+  component: InspectionPage,
+});
+
 /** The module's earlier address. */
 const oldDataMapRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -157,8 +192,12 @@ const routeTree = rootRoute.addChildren([
   dataMapRoute,
   datasetRoute,
   harvestRoute,
+  refineryRoute,
+  refineryDatasetRoute,
+  refineryVersionRoute,
+  refineryInspectionRoute,
   oldDataMapRoute,
-  ...MODULES.filter((key): key is Exclude<ModuleKey, 'census' | 'data-map'> => key !== 'census' && key !== 'data-map').map(moduleRoute),
+  ...MODULES.filter((key): key is PlaceholderModule => key !== 'census' && key !== 'data-map' && key !== 'refinery').map(moduleRoute),
 ]);
 
 /**

@@ -12,6 +12,10 @@ export interface RefineryDatasetRow {
   title: string;
   created_by: string | null;
   created_at: string;
+  /** The dataset's rule file (YAML), as its stewards wrote it. */
+  rules?: string | null;
+  /** JSON: what the dataset declares for its quality checks (label column, attributes, text field). */
+  settings?: string | null;
 }
 
 export interface DatasetVersionRow {
@@ -86,6 +90,23 @@ export interface InspectionItemRow {
   inspector: string | null;
   decided_at: string | null;
   note: string | null;
+  /** JSON: the record's values as read when the sample was drawn. */
+  record?: string | null;
+}
+
+export type TaskKind = 'profile' | 'quality' | 'recipe';
+export type TaskStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** The state of a job run on a version, for people to follow. */
+export interface VersionTaskRow {
+  version_id: string;
+  kind: TaskKind;
+  status: TaskStatus;
+  error: string | null;
+  job_id: string | null;
+  /** JSON. */
+  result: string | null;
+  updated_at: string;
 }
 
 export interface RefineryTables {
@@ -96,6 +117,7 @@ export interface RefineryTables {
   version_reports: VersionReportRow;
   inspections: InspectionRow;
   inspection_items: InspectionItemRow;
+  version_tasks: VersionTaskRow;
   census_entries: { id: string; org_id: string };
 }
 
@@ -348,6 +370,41 @@ export function createRefineryRepository(db: Kysely<RefineryTables>) {
     setInspectionStatus: async (id: string, status: string): Promise<void> => {
       await db.updateTable('inspections').set({ status }).where('id', '=', id).execute();
     },
+    /** Closes an open inspection; false when it was closed already (another decision got there first). */
+    closeInspection: async (id: string, status: string): Promise<boolean> => {
+      const result = await db
+        .updateTable('inspections')
+        .set({ status })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    setDatasetRules: async (id: string, rules: string | null): Promise<void> => {
+      await db.updateTable('refinery_datasets').set({ rules }).where('id', '=', id).execute();
+    },
+    setDatasetSettings: async (id: string, settings: string | null): Promise<void> => {
+      await db.updateTable('refinery_datasets').set({ settings }).where('id', '=', id).execute();
+    },
+
+    /** Records a task's state (one row per version and kind; the newest state wins). */
+    putTask: async (row: VersionTaskRow): Promise<void> => {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('version_tasks').where('version_id', '=', row.version_id).where('kind', '=', row.kind).execute();
+        await trx.insertInto('version_tasks').values(row).execute();
+      });
+    },
+    getTask: async (versionId: string, kind: TaskKind): Promise<VersionTaskRow | undefined> =>
+      db.selectFrom('version_tasks').selectAll().where('version_id', '=', versionId).where('kind', '=', kind).executeTakeFirst(),
+    listTasks: async (versionIds: readonly string[]): Promise<VersionTaskRow[]> =>
+      versionIds.length === 0
+        ? []
+        : db
+            .selectFrom('version_tasks')
+            .selectAll()
+            .where('version_id', 'in', [...versionIds])
+            .execute(),
   };
 }
 

@@ -1,5 +1,6 @@
 /** HTTP for the refinery: datasets, their versions (made from uploads by the ingest job), manifests and files. */
 import { commonErrors, problemSchema, type ApiApp } from '../shared/http.js';
+import { attachment, registerAnalysisRoutes } from './analysis.routes.js';
 import {
   datasetVersionListSchema,
   fileParamsSchema,
@@ -20,15 +21,10 @@ export interface RefineryRouteOptions {
 
 const TEXT_MEDIA = /^(text\/|application\/(json|x-ndjson|jsonl))/;
 
-/** `attachment` with the name in both forms browsers understand (RFC 6266, RFC 5987 for Korean). */
-function attachment(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
 export function registerRefineryRoutes(app: ApiApp, { refinery }: RefineryRouteOptions): void {
   const tags = ['refinery'];
   const base = '/api/v1/refinery';
+  registerAnalysisRoutes(app, { refinery });
 
   app.post(
     `${base}/datasets`,

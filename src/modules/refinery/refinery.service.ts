@@ -16,6 +16,8 @@ import { isoNow, type Clock } from '../../core/clock.js';
 import { AppError, badRequest, conflict, notFound, unauthenticated } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
 import type { BlobStore, JobQueue } from '../../core/ports.js';
+import { createRefineryAnalysis, queueProfile, toTasks, type VersionTasks } from './analysis.service.js';
+import type { AnalysisEngine, AnalysisSettings } from './analysis/engine.js';
 import type { IngestEngine, IngestedFile } from './ingest/ingest.js';
 import { IngestRefusedError } from './ingest/ingest.js';
 import type { DatasetFileRow, DatasetVersionRow, RefineryDatasetRow, RefineryRepository } from './refinery.repository.js';
@@ -32,6 +34,10 @@ export interface RefineryDataset {
   title: string;
   createdBy: string | null;
   createdAt: string;
+  /** The dataset's rule file (YAML), checked on every version's quality. */
+  rules: string | null;
+  /** What the dataset declares for its quality checks. */
+  settings: AnalysisSettings;
 }
 
 export interface DatasetVersion {
@@ -49,6 +55,8 @@ export interface DatasetVersion {
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The jobs run on the version (profile, quality, recipe) and their state. */
+  tasks: VersionTasks;
 }
 
 /** A file of a version, as its manifest lists it. */
@@ -66,6 +74,8 @@ export interface RefineryServiceDeps {
   blobs: BlobStore;
   queue: JobQueue;
   clock: Clock;
+  /** Profiles, quality, inspections' records and recipes on a version's files. */
+  analysis: AnalysisEngine;
 }
 
 const toDataset = (row: RefineryDatasetRow): RefineryDataset => ({
@@ -75,9 +85,11 @@ const toDataset = (row: RefineryDatasetRow): RefineryDataset => ({
   title: row.title,
   createdBy: row.created_by,
   createdAt: row.created_at,
+  rules: row.rules ?? null,
+  settings: row.settings ? (JSON.parse(row.settings) as AnalysisSettings) : {},
 });
 
-const toVersion = (row: DatasetVersionRow): DatasetVersion => ({
+const toVersion = (row: DatasetVersionRow, tasks: VersionTasks = {}): DatasetVersion => ({
   id: row.id,
   datasetId: row.dataset_id,
   number: row.number,
@@ -92,6 +104,7 @@ const toVersion = (row: DatasetVersionRow): DatasetVersion => ({
   createdBy: row.created_by,
   createdAt: row.created_at,
   finishedAt: row.finished_at,
+  tasks,
 });
 
 const toFile = (row: DatasetFileRow): ManifestFile => ({
@@ -140,6 +153,12 @@ function checkedFilePath(filePath: string): string {
 export function createRefineryService(deps: RefineryServiceDeps) {
   const { repo, uploads, ingest, blobs, queue, clock } = deps;
 
+  /** Versions with the state of their jobs. */
+  async function withTasks(rows: DatasetVersionRow[]): Promise<DatasetVersion[]> {
+    const tasks = await repo.listTasks(rows.map((r) => r.id));
+    return rows.map((row) => toVersion(row, toTasks(tasks.filter((t) => t.version_id === row.id))));
+  }
+
   /** The dataset, if the actor may see it; otherwise it does not exist (to them). */
   async function visibleDataset(actor: Actor, id: string): Promise<RefineryDatasetRow> {
     if (actor.kind === 'anonymous') throw unauthenticated(); // before anything is looked up
@@ -183,15 +202,17 @@ export function createRefineryService(deps: RefineryServiceDeps) {
       encoding: f.encoding,
       original_blob_key: f.originalBlobKey,
     }));
-    await repo.completeVersion(version.id, rows, {
+    const completed = await repo.completeVersion(version.id, rows, {
       file_count: files.length,
       total_bytes: files.reduce((sum, f) => sum + f.size, 0),
       manifest_sha256: createHash('sha256').update(manifest).digest('hex'),
       finished_at: isoNow(clock),
     });
+    // A ready version is profiled, then its quality measured (refinery.profile, then refinery.quality).
+    if (completed) await queueProfile(repo, queue, clock, version.id);
   }
 
-  return {
+  const base = {
     /**
      * Creates a dataset to refine, for an organisation (and optionally one of its census entries).
      *
@@ -288,14 +309,15 @@ export function createRefineryService(deps: RefineryServiceDeps) {
     /** A dataset's versions, newest first. */
     async listVersions(actor: Actor, datasetId: string): Promise<DatasetVersion[]> {
       const dataset = await visibleDataset(actor, datasetId);
-      return (await repo.listVersions(dataset.id)).map(toVersion);
+      return withTasks(await repo.listVersions(dataset.id));
     },
 
     /** A version and its manifest (files only once it is ready). */
     async getVersion(actor: Actor, versionId: string): Promise<VersionManifest> {
       const { version } = await visibleVersion(actor, versionId);
       const files = version.status === 'ready' ? (await repo.listFiles(version.id)).map(toFile) : [];
-      return { ...toVersion(version), files };
+      const [withState] = await withTasks([version]);
+      return { ...withState!, files };
     },
 
     /**
@@ -390,7 +412,7 @@ export function createRefineryService(deps: RefineryServiceDeps) {
      */
     async createDerivedVersion(
       actor: Actor,
-      input: { parentVersionId: string; recipe: unknown; dir: string; signal?: AbortSignal },
+      input: { parentVersionId: string; recipe: unknown; dir: string; createdBy?: string | null; signal?: AbortSignal },
     ): Promise<VersionManifest> {
       const { version: parent, dataset } = await visibleVersion(actor, input.parentVersionId);
       authorize(actor, 'refinery.edit', { orgId: dataset.org_id });
@@ -407,7 +429,7 @@ export function createRefineryService(deps: RefineryServiceDeps) {
         file_count: 0,
         total_bytes: 0,
         manifest_sha256: null,
-        created_by: actor.kind === 'user' ? actor.userId : null,
+        created_by: input.createdBy !== undefined ? input.createdBy : actor.kind === 'user' ? actor.userId : null,
         created_at: now.toISOString(),
         finished_at: null,
       });
@@ -416,6 +438,20 @@ export function createRefineryService(deps: RefineryServiceDeps) {
       return { ...toVersion(ready!), files: (await repo.listFiles(version.id)).map(toFile) };
     },
   };
+
+  const analysis = createRefineryAnalysis({
+    repo,
+    queue,
+    clock,
+    engine: deps.analysis,
+    visibleDataset,
+    visibleVersion,
+    versionFiles: base.versionFiles,
+    putReport: base.putReport,
+    createDerivedVersion: base.createDerivedVersion,
+  });
+
+  return { ...base, ...analysis };
 }
 
 export type RefineryService = ReturnType<typeof createRefineryService>;
