@@ -91,6 +91,23 @@ describe('profileTable: CSV', () => {
     expect(p.columns[1]!.defects[0]).toMatchObject({ code: 'leading_trailing_space', count: 10 });
   });
 
+  it('past the inspection, counts top values of text columns and skips ids (unique) and numbers (their histogram says more)', async () => {
+    const file = path.join(dir, 'large.csv');
+    const rows = Array.from({ length: 2_000 }, (_, i) => `ID-${i},${i % 3 === 0 ? '서울' : '부산'},${i % 97}`);
+    writeFileSync(file, `id,city,amount\n${rows.join('\n')}\n`);
+    const p = await profileTable(file, 'csv', { ...options, sampleRows: 100 });
+    const [id, city, amount] = p.columns;
+    expect(p).toMatchObject({ rows: 2_000, inspectedRows: 100 });
+    expect(city!.stats.topValues).toEqual([
+      { value: '부산', count: 1_333 },
+      { value: '서울', count: 667 },
+    ]);
+    expect(city!.stats.topValuesSkipped).toBeUndefined();
+    expect(id!.stats).toMatchObject({ topValues: [], topValuesSkipped: 'unique' });
+    expect(amount!.stats).toMatchObject({ topValues: [], topValuesSkipped: 'numeric', min: 0, max: 96 });
+    expect(amount!.stats.histogram.kind).toBe('bins');
+  });
+
   it('names the file and the line when a CSV is broken', async () => {
     const file = path.join(dir, 'ragged.csv');
     // Past DuckDB's sniffing sample (20,480 lines) the error has a line number; within it, a reason.

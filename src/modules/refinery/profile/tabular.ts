@@ -75,6 +75,14 @@ export interface ColumnStats {
    * the file, so a value frequent only in parts no probe saw can be missing. Counts are exact.
    */
   topValuesApprox: boolean;
+  /**
+   * Why no top values were counted over a file larger than the inspection: `unique` when no value
+   * repeated among the inspected rows nor in the probes (identifiers, free text: every count would
+   * be about 1); `numeric` for number and date columns, which the histogram, quantiles and range
+   * describe. Counting candidates costs a hash per row and column over the whole file (a third of
+   * the pass over a 10-million-row file), so it is spent where it tells something.
+   */
+  topValuesSkipped?: 'unique' | 'numeric';
   histogram: ColumnHistogram;
   /** Patterns of the inspected (sampled) non-empty values. */
   patterns: PatternShare[];
@@ -346,6 +354,12 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
   const asText = (name: string) =>
     source.nativeTypes && source.nativeTypes.get(name) !== 'VARCHAR' ? `cast(${sqlIdentifier(name)} as varchar)` : sqlIdentifier(name);
 
+  // Probes through the file read while DuckDB takes the sample (used only past the sample, below).
+  const probing = source.delimited
+    ? probeValueCounts(source.delimited.file, source.delimited.delimiter, names.length)
+    : Promise.resolve(undefined);
+  // Handled here too, so that if the sample fails first the probes' failure is not an unhandled rejection.
+  probing.catch(() => undefined);
   // The sample, as text, in file order (DuckDB keeps insertion order for a plain LIMIT).
   const limit = Math.max(0, Math.floor(sampleRows));
   await db.run(
@@ -393,6 +407,7 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     // The most frequent values of the sample: candidates for the top values of the file.
     sampleAggregates.push(
       `(select to_json(list(v))::varchar from (select c${i} as v from profile_sample where c${i} is not null group by 1 order by count(*) desc, 1 limit ${TOP_CANDIDATES})) as c${i}_top`,
+      `(select max(n) from (select count(*) as n from profile_sample where c${i} is not null group by c${i})) as c${i}_topn`,
     );
     const numeric = numericOf(i, `c${i}`);
     if (numeric) sampleAggregates.push(`min(${numeric}) as c${i}_nmin`, `max(${numeric}) as c${i}_nmax`);
@@ -404,13 +419,21 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
   // Candidates for the top values: the sample's most frequent values, and for a file larger than
   // the sample, the values seen more than once in probes spread through it.
   const candidates = names.map((_, i) => new Set(JSON.parse(String(sampled[`c${i}_top`] ?? '[]') || '[]') as string[]));
-  if (!wholeFileInspected && source.delimited) {
-    const probed = await probeValueCounts(source.delimited.file, source.delimited.delimiter, names.length);
+  const repeatedInProbes = names.map(() => false);
+  const probed = await probing;
+  if (!wholeFileInspected && probed) {
     probed.forEach((counts, i) => {
       const seen = [...counts.entries()].filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1]);
+      repeatedInProbes[i] = seen.length > 0;
       for (const [value] of seen.slice(0, TOP_VALUES)) candidates[i]!.add(value);
     });
   }
+  const topValuesSkipped = names.map((_, i): ColumnStats['topValuesSkipped'] => {
+    if (wholeFileInspected) return undefined;
+    if (Number(sampled[`c${i}_topn`] ?? 0) <= 1 && !repeatedInProbes[i]) return 'unique';
+    return numericOf(i, 'x') || ['DATE', 'TIMESTAMP'].includes(proposals[i]!) ? 'numeric' : undefined;
+  });
+  topValuesSkipped.forEach((skipped, i) => skipped && candidates[i]!.clear());
   // Histogram bins planned over the sample's numeric range, counted exactly in the pass; values
   // outside it fall in cells of the same width (see histogramBins). When the sample is the whole
   // file this is the plain 20-bin histogram between the exact minimum and maximum.
@@ -525,6 +548,7 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
         maxLength: toNumber(summary[`c${i}_maxlen`]),
         topValues,
         topValuesApprox: !wholeFileInspected,
+        ...(topValuesSkipped[i] ? { topValuesSkipped: topValuesSkipped[i] } : {}),
         histogram: bins ? { kind: 'bins', bins } : { kind: 'top', values: topValues },
         patterns: inspection.patterns,
         dateFormats: inspection.dateFormats,
