@@ -16,6 +16,7 @@ import { startPlatformWorker } from '../server/worker.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerHarvestCommands } from './harvest.js';
 import { registerCensusCommands } from './census.js';
+import { registerDeidCommands } from './deid.js';
 import { registerProfileCommands } from './profile.js';
 import { registerQualityCommands } from './quality.js';
 import { registerRefineCommands } from './refine.js';
@@ -249,6 +250,7 @@ export function buildProgram(): Command {
   registerProfileCommands(program, { dataCommand, action, withPlatform });
   registerQualityCommands(program, { dataCommand, action, withPlatform });
   registerRefineCommands(program, { dataCommand, action });
+  registerDeidCommands(program, { dataCommand, action });
 
   return program;
 }
