@@ -1,5 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../components/Breadcrumb';
 import { useTitle } from '../components/useTitle';
 import type { ModuleKey } from '../modules';
 
@@ -10,20 +11,7 @@ export function ModulePage({ moduleKey }: { moduleKey: ModuleKey }) {
   useTitle(title);
   return (
     <div className="inner dd-section">
-      <nav className="krds-breadcrumb-wrap" aria-label={t('module.breadcrumb')}>
-        <ol className="breadcrumb">
-          <li className="home">
-            <Link to="/" className="txt">
-              {t('nav.home')}
-            </Link>
-          </li>
-          <li>
-            <span className="txt" aria-current="page">
-              {t(`modules.${moduleKey}.title`)}
-            </span>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ label: t(`modules.${moduleKey}.title`) }]} />
       <div className="dd-page-head">
         <h1 className="dd-page-title">{title}</h1>
         <span className="krds-badge large bg-light-warning">{t('module.comingSoon')}</span>

@@ -1,9 +1,9 @@
 // Pieces every census page uses: the breadcrumb, status badges, dates in the interface language,
 // errors from the API in words, and the signed-in person's census roles.
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../../components/Breadcrumb';
 import { ApiError } from '../../api';
 import { currentLanguage } from '../../i18n';
 import { orgsQuery, sessionQuery } from '../../session';
@@ -14,36 +14,10 @@ export function useCensusRoles(): CensusRoles {
   return censusRoles(session);
 }
 
-/** Home › 조사 › (page): the census pages' breadcrumb; `trail` ends with the current page. */
+/** Home › 전수조사 › …: `trail` ends with the current page. */
 export function CensusBreadcrumb({ trail }: { trail: Array<{ label: string; to?: '/census' | '/census/dashboard' | '/census/import' }> }) {
   const { t } = useTranslation();
-  const items = [{ label: t('modules.census.title'), to: '/census' as const }, ...trail];
-  return (
-    <nav className="krds-breadcrumb-wrap" aria-label={t('module.breadcrumb')}>
-      <ol className="breadcrumb">
-        <li className="home">
-          <Link to="/" className="txt">
-            {t('nav.home')}
-          </Link>
-        </li>
-        {items.map((item, index) =>
-          index === items.length - 1 || !item.to ? (
-            <li key={item.label}>
-              <span className="txt" aria-current={index === items.length - 1 ? 'page' : undefined}>
-                {item.label}
-              </span>
-            </li>
-          ) : (
-            <li key={item.label}>
-              <Link to={item.to} className="txt">
-                {item.label}
-              </Link>
-            </li>
-          ),
-        )}
-      </ol>
-    </nav>
-  );
+  return <Breadcrumb trail={[{ label: t('modules.census.title'), to: '/census' }, ...trail]} />;
 }
 
 const STATUS_CLASS: Record<EntryStatus, string> = {

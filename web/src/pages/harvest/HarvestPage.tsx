@@ -2,9 +2,9 @@
 // their last runs went, each one's log, a form to add one, and a "run now" that queues a run and
 // follows it until the source says it is done.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Breadcrumb } from '../../components/Breadcrumb';
 import { ApiError } from '../../api';
 import { useTitle } from '../../components/useTitle';
 import { currentLanguage } from '../../i18n';
@@ -27,29 +27,9 @@ type FieldErrors = Partial<Record<Field, string>>;
 
 const LEVEL_CLASS = { info: 'bg-light-information', warn: 'bg-light-warning', error: 'bg-light-danger' } as const;
 
-function Breadcrumb() {
+function HarvestBreadcrumb() {
   const { t } = useTranslation();
-  return (
-    <nav className="krds-breadcrumb-wrap" aria-label={t('module.breadcrumb')}>
-      <ol className="breadcrumb">
-        <li className="home">
-          <Link to="/" className="txt">
-            {t('nav.home')}
-          </Link>
-        </li>
-        <li>
-          <Link to="/datamap" className="txt">
-            {t('modules.data-map.title')}
-          </Link>
-        </li>
-        <li>
-          <span className="txt" aria-current="page">
-            {t('harvest.title')}
-          </span>
-        </li>
-      </ol>
-    </nav>
-  );
+  return <Breadcrumb trail={[{ label: t('modules.data-map.title'), to: '/datamap' }, { label: t('harvest.title') }]} />;
 }
 
 function SourceLog({ source }: { source: HarvestSource }) {
@@ -186,7 +166,7 @@ export function HarvestPage() {
 
   return (
     <div className="inner dd-section">
-      <Breadcrumb />
+      <HarvestBreadcrumb />
       <div className="dd-page-head">
         <h1 className="dd-page-title">{t('harvest.title')}</h1>
       </div>

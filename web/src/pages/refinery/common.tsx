@@ -1,42 +1,14 @@
 // Pieces the refinery pages share: the breadcrumb, badges for a version's and a job's state, and
 // numbers as percentages.
-import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { Breadcrumb, type Crumb } from '../../components/Breadcrumb';
 import { currentLanguage } from '../../i18n';
 import type { DatasetVersion, TaskStatus } from './refineryApi';
-
-type Crumb = { label: string; to?: string; params?: Record<string, string> };
 
 /** Home › 정제 › …: `trail` ends with the current page. */
 export function RefineryBreadcrumb({ trail }: { trail: Crumb[] }) {
   const { t } = useTranslation();
-  const items: Crumb[] = [{ label: t('modules.refinery.title'), to: '/refinery' }, ...trail];
-  return (
-    <nav className="krds-breadcrumb-wrap" aria-label={t('module.breadcrumb')}>
-      <ol className="breadcrumb">
-        <li className="home">
-          <Link to="/" className="txt">
-            {t('nav.home')}
-          </Link>
-        </li>
-        {items.map((item, index) =>
-          index === items.length - 1 || !item.to ? (
-            <li key={`${index}-${item.label}`}>
-              <span className="txt" aria-current={index === items.length - 1 ? 'page' : undefined}>
-                {item.label}
-              </span>
-            </li>
-          ) : (
-            <li key={`${index}-${item.label}`}>
-              <Link to={item.to} params={item.params as never} className="txt">
-                {item.label}
-              </Link>
-            </li>
-          ),
-        )}
-      </ol>
-    </nav>
-  );
+  return <Breadcrumb trail={[{ label: t('modules.refinery.title'), to: '/refinery' }, ...trail]} />;
 }
 
 const VERSION_CLASS: Record<DatasetVersion['status'], string> = {
