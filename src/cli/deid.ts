@@ -9,6 +9,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { AppError } from '../core/errors.js';
+import { registerDeidApply } from './deid-apply.js';
+import { registerDeidImages } from './deid-images.js';
 import { DEFAULT_THRESHOLD, detectEntities, type DetectOptions } from '../modules/deid/detect.js';
 import { ENTITY_TYPES, isEntityType, type EntityType } from '../modules/deid/entities.js';
 import type { CensusCommandContext } from './census.js';
@@ -50,7 +52,10 @@ export function deidCommand(program: Command): Command {
  * @example registerDeidCommands(program, { dataCommand, action })
  */
 export function registerDeidCommands(program: Command, context: DeidCommandContext): void {
-  registerScanCommand(deidCommand(program), context);
+  const deid = deidCommand(program);
+  registerScanCommand(deid, context);
+  registerDeidApply(deid, context);
+  registerDeidImages(deid, context);
 }
 
 function registerScanCommand(deid: Command, { action }: DeidCommandContext): void {
