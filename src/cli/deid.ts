@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { AppError } from '../core/errors.js';
 import { registerDeidApply } from './deid-apply.js';
 import { registerDeidImages } from './deid-images.js';
+import { registerDeidRisk } from './deid-risk.js';
 import { DEFAULT_THRESHOLD, detectEntities, type DetectOptions } from '../modules/deid/detect.js';
 import { ENTITY_TYPES, isEntityType, type EntityType } from '../modules/deid/entities.js';
 import type { CensusCommandContext } from './census.js';
@@ -56,6 +57,7 @@ export function registerDeidCommands(program: Command, context: DeidCommandConte
   registerScanCommand(deid, context);
   registerDeidApply(deid, context);
   registerDeidImages(deid, context);
+  registerDeidRisk(deid, context);
 }
 
 function registerScanCommand(deid: Command, { action }: DeidCommandContext): void {
