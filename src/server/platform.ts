@@ -37,6 +37,10 @@ import { refineryJobs, refinerySchedules } from '../modules/refinery/refinery.jo
 import { createRefineryRepository } from '../modules/refinery/refinery.repository.js';
 import { createRefineryService, type RefineryService } from '../modules/refinery/refinery.service.js';
 import { createUploadService, type UploadService } from '../modules/refinery/uploads.service.js';
+import { createDeidEngine } from '../modules/deid/deid.engine.js';
+import { deidJobs } from '../modules/deid/deid.jobs.js';
+import { createDeidRepository } from '../modules/deid/deid.repository.js';
+import { createDeidService, type DeidService } from '../modules/deid/deid.service.js';
 
 export interface Platform {
   config: Config;
@@ -59,6 +63,8 @@ export interface Platform {
   uploads: UploadService;
   /** Stores files from folders, and writes a version's files into one (for profile, quality, recipe jobs). */
   ingest: IngestEngine;
+  /** De-identification runs on refinery versions. */
+  deid: DeidService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -143,12 +149,26 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
   const analysis = createAnalysisEngine({ ingest, workDir: path.join(config.dataDir, 'work', 'analysis') });
   const refinery = createRefineryService({ repo: refineryRepo, uploads, ingest, blobs: blobStore, queue, clock, analysis });
 
+  // De-identification runs work in scratch folders here; the policy's secrets come from this process's environment.
+  const deid = createDeidService({
+    repo: createDeidRepository(database.db),
+    refinery,
+    engine: createDeidEngine({
+      materialize: (files, dir) => ingest.materialize(files, dir),
+      workDir: path.join(config.dataDir, 'work', 'deid'),
+    }),
+    queue,
+    clock,
+    env: process.env,
+  });
+
   const jobs: JobSpec[] = [
     ...identityJobs(identity),
     ...censusJobs(census, censusFiles),
     ...catalogJobs(catalog),
     ...harvestJobs(harvest),
     ...refineryJobs(refinery, uploads),
+    ...deidJobs(deid),
   ];
   for (const job of jobs) registry.register(job);
   const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules, ...harvestSchedules, ...refinerySchedules];
@@ -174,6 +194,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     refinery,
     uploads,
     ingest,
+    deid,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

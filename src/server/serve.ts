@@ -61,6 +61,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     harvest: platform.harvest,
     refinery: platform.refinery,
     uploads: platform.uploads,
+    deid: platform.deid,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -52,6 +52,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     harvest: platform.harvest,
     refinery: platform.refinery,
     uploads: platform.uploads,
+    deid: platform.deid,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,

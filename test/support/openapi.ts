@@ -24,6 +24,7 @@ export async function renderOpenApi(): Promise<string> {
       harvest: platform.harvest,
       refinery: platform.refinery,
       uploads: platform.uploads,
+      deid: platform.deid,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

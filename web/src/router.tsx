@@ -20,6 +20,7 @@ import { ImportPage } from './pages/census/ImportPage';
 import { ModulePage } from './pages/ModulePage';
 import { validateDataMapSearch } from './pages/datamap/catalogApi';
 import { DataMapPage } from './pages/datamap/DataMapPage';
+import { DeidHomePage } from './pages/deid/DeidHomePage';
 import { DatasetPage } from './pages/datamap/DatasetPage';
 import { HarvestPage } from './pages/harvest/HarvestPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -62,7 +63,7 @@ async function requireSession({ context, location }: { context: RouterContext; l
   if (!session) throw redirect({ href: `/login?${new URLSearchParams({ redirect: location.href }).toString()}` });
 }
 
-type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery'>;
+type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid'>;
 
 function moduleRoute<K extends PlaceholderModule>(key: K) {
   return createRoute({
@@ -173,6 +174,21 @@ const refineryInspectionRoute = createRoute({
   component: InspectionPage,
 });
 
+/** De-identification: the runs the user may see, and each run (its chart loads only when it is opened). */
+const deidRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/deid',
+  beforeLoad: requireSession,
+  component: DeidHomePage,
+});
+
+const deidRunRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/deid/runs/$id',
+  beforeLoad: requireSession,
+  component: lazyRouteComponent(() => import('./pages/deid/DeidRunPage'), 'DeidRunPage'),
+});
+
 /** The module's earlier address. */
 const oldDataMapRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -196,8 +212,12 @@ const routeTree = rootRoute.addChildren([
   refineryDatasetRoute,
   refineryVersionRoute,
   refineryInspectionRoute,
+  deidRoute,
+  deidRunRoute,
   oldDataMapRoute,
-  ...MODULES.filter((key): key is PlaceholderModule => key !== 'census' && key !== 'data-map' && key !== 'refinery').map(moduleRoute),
+  ...MODULES.filter((key): key is PlaceholderModule => key !== 'census' && key !== 'data-map' && key !== 'refinery' && key !== 'deid').map(
+    moduleRoute,
+  ),
 ]);
 
 /**

@@ -2,7 +2,8 @@
 import type { Kysely, Transaction } from 'kysely';
 
 export type VersionStatus = 'ingesting' | 'ready' | 'failed';
-export type VersionOrigin = 'upload' | 'recipe';
+/** 'deid': made by a de-identification run (src/modules/deid/deid.service.ts). */
+export type VersionOrigin = 'upload' | 'recipe' | 'deid';
 export type UploadStatus = 'receiving' | 'complete' | 'consumed';
 
 export interface RefineryDatasetRow {

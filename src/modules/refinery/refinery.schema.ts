@@ -56,8 +56,10 @@ export const datasetVersionSchema = z
     datasetId: z.string(),
     number: z.number().int().describe('1, 2, … within the dataset'),
     parentVersionId: z.string().nullable(),
-    origin: z.enum(['upload', 'recipe']),
-    recipe: z.unknown().describe('For an upload: the uploads it was made of; for a recipe: the recipe'),
+    origin: z.enum(['upload', 'recipe', 'deid']).describe('deid: made by a de-identification run'),
+    recipe: z
+      .unknown()
+      .describe('For an upload: the uploads it was made of; for a recipe: the recipe; for a deid run: the run and its policy hash'),
     status: z.enum(['ingesting', 'ready', 'failed']),
     error: z.string().nullable().describe('Why it failed, naming the upload, archive entry or file'),
     fileCount: z.number().int(),

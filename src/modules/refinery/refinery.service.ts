@@ -407,12 +407,20 @@ export function createRefineryService(deps: RefineryServiceDeps) {
     },
 
     /**
-     * Records a version a recipe made from `parentVersionId`: the files under `dir` are stored like
-     * uploads (text normalised, by content hash) and the version is ready at once.
+     * Records a version a recipe (or a de-identification run, `origin: 'deid'`) made from
+     * `parentVersionId`: the files under `dir` are stored like uploads (text normalised, by content
+     * hash) and the version is ready at once.
      */
     async createDerivedVersion(
       actor: Actor,
-      input: { parentVersionId: string; recipe: unknown; dir: string; createdBy?: string | null; signal?: AbortSignal },
+      input: {
+        parentVersionId: string;
+        recipe: unknown;
+        dir: string;
+        createdBy?: string | null;
+        signal?: AbortSignal;
+        origin?: Exclude<DatasetVersionRow['origin'], 'upload'>;
+      },
     ): Promise<VersionManifest> {
       const { version: parent, dataset } = await visibleVersion(actor, input.parentVersionId);
       authorize(actor, 'refinery.edit', { orgId: dataset.org_id });
@@ -422,7 +430,7 @@ export function createRefineryService(deps: RefineryServiceDeps) {
         id: uuidv7(now.getTime()),
         dataset_id: dataset.id,
         parent_version_id: parent.id,
-        origin: 'recipe',
+        origin: input.origin ?? 'recipe',
         recipe: JSON.stringify(input.recipe ?? null),
         status: 'ingesting',
         error: null,

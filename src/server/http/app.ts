@@ -31,6 +31,8 @@ import type { CatalogService } from '../../modules/catalog/catalog.service.js';
 import { registerCkanRoutes } from '../../modules/catalog/ckan.routes.js';
 import { registerDatasetRoutes } from '../../modules/catalog/dataset.routes.js';
 import type { DatasetsService } from '../../modules/catalog/datasets.service.js';
+import { registerDeidRoutes } from '../../modules/deid/deid.routes.js';
+import type { DeidService } from '../../modules/deid/deid.service.js';
 import { registerHarvestRoutes } from '../../modules/catalog/harvest.routes.js';
 import type { HarvestService } from '../../modules/catalog/harvest.service.js';
 import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
@@ -63,6 +65,8 @@ export interface AppDeps {
   /** The refinery's datasets and versions, and resumable uploads (tus); their routes are left out without them. */
   refinery?: RefineryService;
   uploads?: UploadService;
+  /** De-identification runs on refinery versions; their routes are left out without it. */
+  deid?: DeidService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -250,6 +254,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   if (deps.harvest) registerHarvestRoutes(app, { harvest: deps.harvest });
   if (deps.refinery) registerRefineryRoutes(app, { refinery: deps.refinery });
   if (deps.uploads) registerUploadRoutes(app, { uploads: deps.uploads });
+  if (deps.deid) registerDeidRoutes(app, { deid: deps.deid });
   if (deps.datasets) registerDatasetRoutes(app, { datasets: deps.datasets, webRoot: deps.webRoot });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 

@@ -9,6 +9,7 @@ import * as m0007 from './0007_harvest_lock.js';
 import * as m0008 from './0008_catalog_ranking.js';
 import * as m0009 from './0009_refinery.js';
 import * as m0010 from './0010_refinery_analysis.js';
+import * as m0011 from './0011_deid.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_catalog_ranking': m0008,
   '0009_refinery': m0009,
   '0010_refinery_analysis': m0010,
+  '0011_deid': m0011,
 };

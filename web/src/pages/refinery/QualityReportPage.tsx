@@ -9,6 +9,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { useTitle } from '../../components/useTitle';
 import { currentLanguage } from '../../i18n';
 import { sessionQuery } from '../../session';
+import { DeidStartPanel } from '../deid/DeidStartPanel';
 import { ErrorBox, formatDateTime, formatNumber, Loading } from '../census/common';
 import { bilingual, percent, RefineryBreadcrumb, TaskBadge, VersionStatusBadge } from './common';
 import {
@@ -394,6 +395,7 @@ export function QualityReportPage() {
       ) : quality.data ? (
         <Quality quality={quality.data.body} />
       ) : null}
+      {v.status === 'ready' && <DeidStartPanel versionId={v.id} files={v.files} canStart={canInspect} />}
       {v.status === 'ready' && v.tasks.profile?.status === 'done' && <Inspections versionId={v.id} canInspect={canInspect} />}
       {profile.data && (
         <section aria-labelledby="refinery-files-title">

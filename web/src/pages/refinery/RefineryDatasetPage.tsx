@@ -143,6 +143,7 @@ function Versions({ dataset, versions }: { dataset: RefineryDataset; versions: D
               <td>
                 v{v.number}
                 {v.origin === 'recipe' && <span className="dd-muted"> ({t('refinery.versions.fromRecipe')})</span>}
+                {v.origin === 'deid' && <span className="dd-muted"> ({t('deid.fromDeid')})</span>}
                 <br />
                 <span className="dd-muted">{formatDateTime(v.createdAt)}</span>
               </td>

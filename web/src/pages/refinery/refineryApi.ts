@@ -38,7 +38,7 @@ export interface DatasetVersion {
   datasetId: string;
   number: number;
   parentVersionId: string | null;
-  origin: 'upload' | 'recipe';
+  origin: 'upload' | 'recipe' | 'deid';
   status: 'ingesting' | 'ready' | 'failed';
   error: string | null;
   fileCount: number;
