@@ -66,7 +66,9 @@ export async function loadPlaces(): Promise<Places> {
   const legal = await readRows('국토교통부_전국 법정동/국토교통부_전국 법정동.csv');
   for (const [, sido, sigungu, dong, ri, , , deleted] of legal.slice(1)) {
     if (!sido || !sigungu || !dong || deleted) continue;
-    districts.push({ sido, sigungu, dong, ri: ri ?? '' });
+    // The table tells apart same-named 리 of one 읍면 with hanja (화산리(花山), 평(坪)사리); addresses never
+    // write that, so the corpus does not either.
+    districts.push({ sido, sigungu, dong: withoutHanjaNote(dong), ri: withoutHanjaNote(ri ?? '') });
   }
   const roads = new Map<string, Road>();
   const addRoad = (address: string) => {
@@ -92,4 +94,9 @@ export async function loadPlaces(): Promise<Places> {
   for (const row of (await readRows('경찰청_전국치안센터주소현황/경찰청_전국 치안센터 주소 현황_20221231.csv')).slice(1))
     addRoad(row[6] ?? '');
   return { districts, roads: [...roads.values()] };
+}
+
+/** A 법정동 name without the table's parenthesised hanja note: 화산리(花山) → 화산리, 평(坪)사리 → 평사리. */
+function withoutHanjaNote(name: string): string {
+  return name.replace(/\([^()]*\)/gu, '');
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { applyContext, CONTEXT_BEFORE, contextEvidence, followedByUnit, isNumberedReference, scoreInContext } from './context.js';
+import {
+  applyContext,
+  CONTEXT_BEFORE,
+  contextEvidence,
+  followedByUnit,
+  isNumberedReference,
+  nearestWordDistance,
+  scoreInContext,
+} from './context.js';
 
 /** The span of `needle` in `text`, for readable tests. */
 function span(text: string, needle: string): [number, number] {
@@ -81,5 +89,33 @@ describe('numbers in other roles', () => {
     expect(isNumberedReference('제 2024-17 호', 2, 9)).toBe(true);
     expect(isNumberedReference('제3조 제1항', 1, 2)).toBe(true);
     expect(isNumberedReference('번호 12345호', 3, 8)).toBe(false);
+  });
+});
+
+describe('context across lines and fields', () => {
+  it('does not take the first syllable of the next line or word for a unit', () => {
+    expect(followedByUnit('주민등록번호: 851203-1234565\n건강보험 자격 확인', 27)).toBe(false);
+    expect(followedByUnit('계좌 123-456789-01234 명의 변경', 18)).toBe(false);
+    expect(followedByUnit('할인가 1588-1234 원', 13)).toBe(true);
+  });
+
+  it('ends the window after a candidate at the line break', () => {
+    const text = '연락처 없음 010-1234-5678\n주문번호 기재';
+    expect(contextEvidence(text, ...span(text, '010-1234-5678'), 'PHONE')).toBe('positive');
+    const card = '자동이체 4222222222222\n카드 결제 안내';
+    expect(contextEvidence(card, ...span(card, '4222222222222'), 'CREDIT_CARD')).toBe('none');
+  });
+
+  it('lets a word before the number outweigh a label of the next field after it', () => {
+    const text = '환불 계좌 새마을금고 9002-1234-5678-9. 운송장번호 123456789012';
+    expect(contextEvidence(text, ...span(text, '9002-1234-5678-9'), 'BANK_ACCOUNT')).toBe('positive');
+  });
+
+  it('measures the distance to the nearest word, doubled after the candidate', () => {
+    const text = '법인등록번호 110114-7000017 (법인)';
+    const [start, end] = span(text, '110114-7000017');
+    expect(nearestWordDistance(text, start, end, /법인/g)).toBe(5);
+    expect(nearestWordDistance(text, start, end, /주민/g)).toBe(Infinity);
+    expect(nearestWordDistance('110114-7000017 (법인)', 0, 14, /법인/g)).toBe(5);
   });
 });

@@ -18,6 +18,7 @@ import { findIpAddresses } from './detectors/ip.js';
 import { detectPersons } from './detectors/person.js';
 import { findPhones, findSpelledPhones } from './detectors/phone.js';
 import { findPlates } from './detectors/plate.js';
+import { type DigitRuns, digitRuns, digitRunsOfPlainText } from './detectors/digit-runs.js';
 import { ENTITY_TYPES, type Entity, type EntityType } from './entities.js';
 import { normalizeText } from './normalize.js';
 
@@ -34,23 +35,11 @@ export const DEFAULT_THRESHOLD = 0.5;
 
 const ALL_TYPES: ReadonlySet<EntityType> = new Set(ENTITY_TYPES);
 
-/** The length of the longest run of consecutive ASCII digits. */
-function longestDigitRun(text: string): number {
-  let longest = 0;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++run > longest) longest = run;
-    } else run = 0;
-  }
-  return longest;
-}
-
 /** A detector family: one pass over the normalised text yields candidates of these types. */
 interface DetectorFamily {
   types: readonly EntityType[];
-  find(text: string): Entity[];
+  /** Families take the digit runs and Hangul words found once for all of them (detectors/digit-runs.ts). */
+  find(text: string, runs: DigitRuns): Entity[];
   /** The longest run of consecutive ASCII digits any match of the family contains (0: needs none). */
   minDigitRun?: number;
 }
@@ -63,8 +52,8 @@ const FAMILIES: readonly DetectorFamily[] = [
   { types: ['KR_DRIVER_LICENSE'], find: findDriverLicenses, minDigitRun: 6 },
   { types: ['KR_HEALTH_INSURANCE'], find: findHealthInsuranceNumbers, minDigitRun: 9 },
   { types: ['PHONE'], find: findPhones, minDigitRun: 4 },
-  { types: ['PHONE'], find: findSpelledPhones },
-  { types: ['EMAIL'], find: findEmails },
+  { types: ['PHONE'], find: (text) => findSpelledPhones(text) },
+  { types: ['EMAIL'], find: (text) => findEmails(text) },
   { types: ['CREDIT_CARD'], find: findCards, minDigitRun: 4 },
   { types: ['BANK_ACCOUNT'], find: findAccounts, minDigitRun: 3 },
   { types: ['VEHICLE_PLATE'], find: findPlates, minDigitRun: 4 },
@@ -124,16 +113,23 @@ export function detectEntities(text: string, options: DetectOptions = {}): Entit
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const wanted: ReadonlySet<EntityType> = options.types ? new Set(options.types) : ALL_TYPES;
   if (text.length === 0 || wanted.size === 0) return [];
-  const normalized = normalizeText(text);
-  // Most detectors need a run of digits of some length; one scan tells which ones can match at all.
-  const digitRun = longestDigitRun(normalized.text);
+  // Most detectors need a run of digits of some length; one scan finds every run, tells which
+  // families can match at all, and gives the numeric ones the only places their patterns can start.
+  // The same scan sees whether the text needs normalising at all (most text does not).
+  const plainRuns = digitRunsOfPlainText(text);
+  const normalized = plainRuns === null ? normalizeText(text) : null;
+  const matched = normalized === null ? text : normalized.text;
+  const runs = plainRuns ?? digitRuns(matched);
   const candidates: Entity[] = [];
   for (const family of FAMILIES) {
-    if ((family.minDigitRun ?? 0) > digitRun || !family.types.some((t) => wanted.has(t))) continue;
-    for (const e of family.find(normalized.text)) {
+    if ((family.minDigitRun ?? 0) > runs.longest || !family.types.some((t) => wanted.has(t))) continue;
+    for (const e of family.find(matched, runs)) {
       if (e.score < threshold || !wanted.has(e.type)) continue;
-      const [start, end] = normalized.toOriginalSpan(e.start, e.end);
-      candidates.push({ type: e.type, start, end, score: e.score });
+      if (normalized === null) candidates.push(e);
+      else {
+        const [start, end] = normalized.toOriginalSpan(e.start, e.end);
+        candidates.push({ type: e.type, start, end, score: e.score });
+      }
     }
   }
   return resolveOverlaps(candidates, text);

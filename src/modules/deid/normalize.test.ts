@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeText } from './normalize.js';
+import { isFoldedCode, normalizeText } from './normalize.js';
 
 /** Characters normalisation touches, mixed with ones it keeps. */
 const TOUCHED = [
@@ -71,5 +71,14 @@ describe('normalizeText', () => {
         expect(once.length).toBeLessThanOrEqual(original.length);
       }),
     );
+  });
+});
+
+describe('isFoldedCode', () => {
+  it('agrees with normalizeText on every character it is asked about', () => {
+    for (const c of [...TOUCHED, ...KEPT]) {
+      const code = c.charCodeAt(0);
+      expect(isFoldedCode(code), c).toBe(normalizeText(c).text !== c);
+    }
   });
 });

@@ -37,6 +37,27 @@ function isOddSpace(c: number): boolean {
 const NEEDS_FOLDING =
   /[\uff01-\uff5e\u2010-\u2015\u2212\ufe63\u2043\u2024\u00b7\u318d\u30fb\uff65\u2027\u2219\u200b-\u200d\u2060\ufeff\u00ad\u00a0\u3000\u202f\u205f\u2000-\u200a]/;
 
+/** Every character folding touches (NEEDS_FOLDING, global). */
+const FOLDED_OR_REMOVED = new RegExp(NEEDS_FOLDING.source, 'g');
+
+const IDENTITY_SPAN = (start: number, end: number): [number, number] => [start, end];
+const IDENTITY_INDEX = (i: number): number => i;
+
+function identity(text: string, original: string): NormalizedText {
+  return { text, original, toOriginal: IDENTITY_INDEX, toOriginalSpan: IDENTITY_SPAN };
+}
+
+/**
+ * Whether normalisation changes or removes the UTF-16 code unit `c`: lets a scan that already walks
+ * the text (detectors/digit-runs.ts) tell that no normalising is needed without a second pass.
+ *
+ * @example isFoldedCode('０'.charCodeAt(0)) // true
+ * @example isFoldedCode('가'.charCodeAt(0)) // false
+ */
+export function isFoldedCode(c: number): boolean {
+  return c >= 0xa0 && fold(c) !== c;
+}
+
 /** The ASCII code unit a character folds to, -1 when it is removed, or itself. */
 function fold(c: number): number {
   if (c >= 0xff01 && c <= 0xff5e) return c - 0xfee0; // full-width ASCII block: ０ → 0, Ａ → A, ＠ → @, － → -
@@ -56,46 +77,37 @@ function fold(c: number): number {
  * n.toOriginalSpan(3, 16) // [3, 16]
  */
 export function normalizeText(original: string): NormalizedText {
-  if (!NEEDS_FOLDING.test(original)) {
-    return {
-      text: original,
-      original,
-      toOriginal: (i) => i,
-      toOriginalSpan: (start, end) => [start, end],
-    };
-  }
-  const codes: number[] = [];
-  // Only allocated once a character is dropped: until then index i maps to i.
-  let positions: Int32Array | null = null;
-  let out = 0;
-  for (let i = 0; i < original.length; i++) {
-    const folded = fold(original.charCodeAt(i));
-    if (folded === -1) {
-      if (positions === null) {
-        positions = new Int32Array(original.length + 1);
-        for (let k = 0; k < out; k++) positions[k] = k;
-      }
-      continue;
-    }
-    if (positions !== null) positions[out] = i;
-    codes.push(folded);
-    out++;
-  }
-  let text = '';
-  // String.fromCharCode with a bounded spread: one call per chunk, not per character.
-  for (let i = 0; i < codes.length; i += 8192) text += String.fromCharCode(...codes.slice(i, i + 8192));
-  if (positions === null) {
-    return { text, original, toOriginal: (i) => i, toOriginalSpan: (start, end) => [start, end] };
-  }
-  positions[out] = original.length;
-  const map = positions;
-  const toOriginal = (i: number): number => map[i]!;
+  if (!NEEDS_FOLDING.test(original)) return identity(original, original);
+  // One replace folds and removes; each removal's normalised index is remembered (a few, sorted)
+  // to map offsets back. Usually nothing is removed and offsets stay where they were.
+  const removedAt: number[] = [];
+  const text = original.replace(FOLDED_OR_REMOVED, (c: string, offset: number) => {
+    const folded = fold(c.charCodeAt(0));
+    if (folded !== -1) return String.fromCharCode(folded);
+    removedAt.push(offset - removedAt.length);
+    return '';
+  });
+  if (removedAt.length === 0) return identity(text, original);
+  /** Original index of normalised index i: i plus the removals made before character i was written. */
+  const toOriginal = (i: number): number => i + removalsUpTo(removedAt, i);
   return {
     text,
     original,
     toOriginal,
     // The end is the position after the last kept character, so removed characters right after a
     // span are not swallowed into it.
-    toOriginalSpan: (start, end) => (end > start ? [map[start]!, map[end - 1]! + 1] : [map[start]!, map[start]!]),
+    toOriginalSpan: (start, end) => (end > start ? [toOriginal(start), toOriginal(end - 1) + 1] : [toOriginal(start), toOriginal(start)]),
   };
+}
+
+/** How many entries of the sorted `removedAt` are ≤ i (binary search). */
+function removalsUpTo(removedAt: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = removedAt.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (removedAt[mid]! <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

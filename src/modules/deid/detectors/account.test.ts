@@ -32,3 +32,11 @@ describe('BANK_ACCOUNT', () => {
     expect(findAccounts('12-345 2024-05-01-12')).toEqual([]);
   });
 });
+
+describe('BANK_ACCOUNT next to other fields', () => {
+  it('keeps the account when the next field is labelled with a word that names something else', () => {
+    expect(accounts('환불 계좌 새마을금고 9002-1234-5678-9. 운송장번호 123456789012 확인 바람')).toEqual(['9002-1234-5678-9']);
+    // 명 of the holder's name after a space is not the counter 명.
+    expect(accounts('판매자: 하나 계좌 123-456789-01234 명하준입니다')).toEqual(['123-456789-01234']);
+  });
+});

@@ -88,3 +88,30 @@ describe('detectAddresses: laws', () => {
     );
   });
 });
+
+describe('detectAddresses: details and endings people write', () => {
+  it.each([
+    ['이사한 곳은 전라남도 순천시 연향로 123, 105동 1203호 (낙안면)이에요.', '전라남도 순천시 연향로 123, 105동 1203호 (낙안면)'],
+    ['배송지: 경상남도 거제시 옥포로 45 (옥포동, 대우)', '경상남도 거제시 옥포로 45 (옥포동, 대우)'],
+    ['경기 용인시 수지구 풍덕천로 77 자이 103동 1402호로 보내 주세요', '경기 용인시 수지구 풍덕천로 77 자이 103동 1402호'],
+    ['충남 아산시 배방읍 장재리 1750 현대 108동 302호 앞입니다', '충남 아산시 배방읍 장재리 1750 현대 108동 302호'],
+    ['네, 충청북도 청주시 상당구 상당로 82로요.', '충청북도 청주시 상당구 상당로 82'],
+    ['주소는 강원 속초시 중앙로 20, 3층 301호요', '강원 속초시 중앙로 20, 3층 301호'],
+    ['경기 성남시분당구 황새울로 200에 있습니다', '경기 성남시분당구 황새울로 200'],
+  ])('%s', (text, expected) => {
+    expect(spans(text)).toEqual([expected]);
+  });
+
+  it('does not read a job title before a phone number, or an old number plate, as an address', () => {
+    expect(spans('배송 기사 김민수 대리 010-1234-5678')).toEqual([]);
+    expect(spans('차량 소지: 예 (대전95로1059)')).toEqual([]);
+  });
+});
+
+describe('detectAddresses: a parenthesised 법정동 named like a road', () => {
+  it('keeps (시장북로), a 법정동 of 대구 중구, as the reference part of the address', () => {
+    expect(spans('현 거주지: 대구광역시 중구 명덕로 253 14층 (시장북로)\n차량 소지: 아니오')).toEqual([
+      '대구광역시 중구 명덕로 253 14층 (시장북로)',
+    ]);
+  });
+});

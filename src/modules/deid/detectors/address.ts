@@ -13,28 +13,32 @@
  * a building number, and checked against common words that end the same way (도로, 지름길).
  */
 import type { Entity } from '../entities.js';
+import { type DigitRuns, digitRuns } from './digit-runs.js';
 import { isHangulCode, isParticle } from './korean/hangul.js';
 import { placeLevel } from './korean/places-index.js';
 
 /** A road token (…로, …길, …대로, …로12길, …로 123번길) followed by a building number (123, 123-4, 지하 12). */
 const ROAD_ANCHOR =
-  /(?<![가-힣A-Za-z0-9])([가-힣][가-힣0-9.·]*(?:로|길)(?:[ \t]?\d{1,4}번?길)?)[ \t]?(지하[ \t]?)?(\d{1,5}(?:-\d{1,4})?)(?!\d|\.\d)/g;
+  /(?<![가-힣A-Za-z0-9])([가-힣][가-힣0-9.·]*(?:로|길)(?:[ \t]?\d{1,4}번?길)?)[ \t]?(지하[ \t]?)?(\d{1,5}(?:-\d{1,4})?)(?!\d|\.\d|-\d)/y;
+
+/** A road token that is the front of a regional number plate: 2-syllable region, 2 digits, 로. */
+const PLATE_LIKE_ROAD = /^(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)\d{2}로$/;
 
 /** A 동/리/가/읍/면 token followed by a lot number (123-45, 산12-3), optionally 번지. */
 const LOT_ANCHOR =
-  /(?<![가-힣A-Za-z0-9])([가-힣][가-힣0-9.]*(?:동|리|가|읍|면))[ \t]?(산[ \t]?)?(\d{1,5}(?:-\d{1,5})?)(?!\d|\.\d)([ \t]?번지)?/g;
+  /(?<![가-힣A-Za-z0-9])([가-힣][가-힣0-9.]*(?:동|리|가|읍|면))[ \t]?(산[ \t]?)?(\d{1,5}(?:-\d{1,5})?)(?!\d|\.\d|-\d)([ \t]?번지)?/y;
 
-/** Where a chain of administrative names may begin: a word ending in 시/도/구/군, or a short 시도. */
-const CHAIN_START =
-  /(?<![가-힣])(?:[가-힣]{1,12}(?:시|도|구|군)|서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)(?=[ \t,])/g;
-
-/** One detail after the building or lot number: 동, 호, 층, a building's name, a parenthesis. */
+/**
+ * One detail after the building or lot number: 동, 호, 층, a building's name, a parenthesis. A
+ * building is named by a word with a building suffix (…아파트, …빌라), by an apartment brand
+ * written alone (자이, 더샵, e편한세상), or by any short word right before a 동 number (현대 107동).
+ */
 const DETAIL =
-  /[ \t]*,?[ \t]*(?:지하[ \t]?\d{1,2}층|\d{1,3}층|[A-Za-z가-힣]?\d{1,4}동|제?\d{1,5}호|[가-힣A-Za-z0-9]{1,20}(?:아파트|빌라|빌딩|타워|맨션|오피스텔|상가|센터|하우스|캐슬|자이|푸르지오|래미안|힐스테이트|주택|연립|원룸|레지던스|팰리스|프라자|플라자|스퀘어|타운|청사|회관|파크|몰|시티|밸리|캠퍼스|오피스|호텔|병원|IT센터)|\([^()\n]{1,40}\))/y;
+  /[ \t]*,?[ \t]*(?:지하[ \t]?\d{1,2}층|\d{1,3}층|[A-Za-z가-힣]?\d{1,4}동|제?\d{1,5}호|[가-힣A-Za-z0-9]{0,20}(?:아파트|빌라|빌딩|타워|맨션|오피스텔|상가|센터|하우스|캐슬|자이|푸르지오|래미안|힐스테이트|아이파크|더샵|e편한세상|수자인|쉐르빌|위브|주택|연립|원룸|레지던스|팰리스|프라자|플라자|스퀘어|타운|청사|회관|파크|몰|시티|밸리|캠퍼스|오피스|호텔|병원|IT센터)|[가-힣A-Za-z0-9]{1,12}(?=[ \t]?[A-Za-z가-힣]?\d{1,4}동(?![가-힣]))|\([^()\n]{1,40}\))/y;
 
-/** A parenthesised detail names a 법정동 or a building: (역삼동), (역삼동, 래미안아파트). */
+/** A parenthesised detail names a 법정동 (읍 and 면 included) or a building: (역삼동), (역삼동, 래미안아파트), (옥산면, 주공). */
 const PAREN_DETAIL =
-  /^\([가-힣A-Za-z0-9 ,·.-]*(?:동|리|가|아파트|빌라|빌딩|타워|맨션|오피스텔|센터|자이|푸르지오|래미안|힐스테이트)(?:[ ,)]|$)/;
+  /^\([가-힣A-Za-z0-9 ,·.-]*(?:동|리|가|읍|면|아파트|빌라|빌딩|타워|맨션|오피스텔|센터|자이|푸르지오|래미안|힐스테이트)(?:[ ,)]|$)/;
 
 /** Nouns ending in 로/길 that are not roads, even before a number (도로 3개, 지름길 2). */
 const ROAD_STOP: ReadonlySet<string> = new Set([
@@ -222,6 +226,12 @@ const LOT_AMBIGUOUS: ReadonlySet<string> = new Set([
   '심리',
   '진리',
   '권리',
+  '대리',
+  '경리',
+  '총리',
+  '비리',
+  '의리',
+  '조리',
   '면',
   '측면',
   '방면',
@@ -254,6 +264,35 @@ function isPlausibleRoad(road: string): boolean {
   return true;
 }
 
+/**
+ * Spoken endings that follow an address in chats and transcripts (…225로요, …1203호요, …번지인데요)
+ * besides the particles: 요 is left out of PARTICLES because after a name it marks a verb.
+ */
+const ADDRESS_ENDINGS: ReadonlySet<string> = new Set([
+  '요',
+  '로요',
+  '으로요',
+  '이요',
+  '인데',
+  '인데요',
+  '이에요',
+  '예요',
+  '입니다',
+  '이고요',
+  '쯤',
+  '쯤에',
+  '근처',
+  '근처요',
+  '앞',
+  '앞입니다',
+  '앞이요',
+]);
+
+/** Whether a Hangul word glued to an address is a particle or a spoken ending, so the address ends before it. */
+function isAddressEnding(rest: string): boolean {
+  return isParticle(rest) || ADDRESS_ENDINGS.has(rest);
+}
+
 /** Whether what follows a number at `i` lets it be a building or lot number (end, punctuation, a particle). */
 function numberEndsCleanly(text: string, i: number): boolean {
   if (i >= text.length) return true;
@@ -261,7 +300,7 @@ function numberEndsCleanly(text: string, i: number): boolean {
   if (isHangulCode(code)) {
     let j = i;
     while (j < text.length && isHangulCode(text.charCodeAt(j))) j++;
-    return isParticle(text.slice(i, j));
+    return isAddressEnding(text.slice(i, j));
   }
   // Hangul counters (도로 3개, 학교로 2시) are not particles and fail above; here only Latin units.
   return !UNIT_START.test(text.slice(i, i + 3));
@@ -303,6 +342,12 @@ function extendBack(text: string, start: number): [number, number] {
   return [s, known];
 }
 
+/** A parenthesis whose first item is a 법정동 not ending in 동/리/가/읍/면 (시장북로, 종로1가 are in the table). */
+function namesPlaceFirst(piece: string): boolean {
+  const first = /^\(([가-힣0-9]+)[,)]/.exec(piece);
+  return first !== null && placeLevel(first[1]!) >= 3;
+}
+
 /** Extend an address end forwards over details (동, 호, 층, building, parenthesis). */
 function extendDetails(text: string, end: number): number {
   let e = end;
@@ -311,7 +356,7 @@ function extendDetails(text: string, end: number): number {
     const m = DETAIL.exec(text);
     if (!m) break;
     const piece = m[0].trimStart().replace(/^,[ \t]*/, '');
-    if (piece.startsWith('(') && !PAREN_DETAIL.test(piece)) break;
+    if (piece.startsWith('(') && !PAREN_DETAIL.test(piece) && !namesPlaceFirst(piece)) break;
     const after = DETAIL.lastIndex;
     if (!piece.startsWith('(') && !numberEndsCleanlyAfterDetail(text, after)) break;
     e = after;
@@ -323,7 +368,7 @@ function numberEndsCleanlyAfterDetail(text: string, i: number): boolean {
   if (i >= text.length || !isHangulCode(text.charCodeAt(i))) return true;
   let j = i;
   while (j < text.length && isHangulCode(text.charCodeAt(j))) j++;
-  return isParticle(text.slice(i, j));
+  return isAddressEnding(text.slice(i, j));
 }
 
 /** Strip a trailing particle from a word if what is left is a place name. */
@@ -352,13 +397,21 @@ interface Span {
  * detectAddresses('주소: 서울특별시 강남구 테헤란로 152, 101동 1203호로 보내 주세요.')
  * // [{ type: 'ADDRESS', start: 4, end: 33, score: 0.95 }]  (서울특별시 … 1203호, without 로)
  */
-export function detectAddresses(text: string): Entity[] {
+export function detectAddresses(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const spans: Span[] = [];
+  const { roads, lots, chains } = anchorCandidates(text, runs);
 
-  ROAD_ANCHOR.lastIndex = 0;
-  for (let m = ROAD_ANCHOR.exec(text); m; m = ROAD_ANCHOR.exec(text)) {
+  let resumeAt = 0;
+  for (const at of roads) {
+    if (at < resumeAt) continue;
+    ROAD_ANCHOR.lastIndex = at;
+    const m = ROAD_ANCHOR.exec(text);
+    if (!m) continue;
     const road = m[1]!;
     const numberEnd = m.index + m[0].length;
+    resumeAt = numberEnd;
+    // 대전95로1059: an old regional number plate (region, 2 digits, 로, 4 digits), not a road.
+    if (PLATE_LIKE_ROAD.test(road) && m[3]!.length === 4 && m[2] === undefined) continue;
     if (!numberEndsCleanly(text, numberEnd)) continue;
     const [start, admins] = extendBack(text, m.index);
     if (admins === 0 && !isPlausibleRoad(road)) continue;
@@ -366,25 +419,31 @@ export function detectAddresses(text: string): Entity[] {
     spans.push({ start, end: extendDetails(text, numberEnd), score: admins > 0 ? 0.95 : 0.8 });
   }
 
-  LOT_ANCHOR.lastIndex = 0;
-  for (let m = LOT_ANCHOR.exec(text); m; m = LOT_ANCHOR.exec(text)) {
+  resumeAt = 0;
+  for (const at of lots) {
+    if (at < resumeAt) continue;
+    LOT_ANCHOR.lastIndex = at;
+    const m = LOT_ANCHOR.exec(text);
+    if (!m) continue;
     const place = m[1]!;
     const hasBeonji = m[4] !== undefined;
     const numberEnd = m.index + m[0].length;
+    resumeAt = numberEnd;
     if (!hasBeonji && !numberEndsCleanly(text, numberEnd)) continue;
     const [start, admins] = extendBack(text, m.index);
     const known = placeLevel(place) >= 3;
     const ambiguous = LOT_AMBIGUOUS.has(place);
     if (!(hasBeonji || (known && (!ambiguous || admins > 0)) || (admins > 0 && /[동리]$/.test(place)))) continue;
     spans.push({ start, end: extendDetails(text, numberEnd), score: admins > 0 || hasBeonji ? 0.95 : 0.85 });
-    LOT_ANCHOR.lastIndex = Math.max(LOT_ANCHOR.lastIndex, numberEnd);
   }
 
-  CHAIN_START.lastIndex = 0;
-  for (let m = CHAIN_START.exec(text); m; m = CHAIN_START.exec(text)) {
-    const first = placeLevel(m[0]);
+  resumeAt = 0;
+  for (let c = 0; c < chains.length; c += 2) {
+    const chainStart = chains[c]!;
+    if (chainStart < resumeAt) continue;
+    const first = placeLevel(text.slice(chainStart, chains[c + 1]));
     if (first === 0 || first > 2) continue;
-    let end = m.index + m[0].length;
+    let end = chains[c + 1]!;
     let count = 1;
     let deepest: number = first;
     for (;;) {
@@ -393,7 +452,7 @@ export function detectAddresses(text: string): Entity[] {
       if (j === end) break;
       let k = j;
       while (k < text.length && isHangulCode(text.charCodeAt(k))) k++;
-      while (k < text.length && /[0-9]/.test(text[k]!)) k++;
+      while (k < text.length && isDigitCode(text.charCodeAt(k))) k++;
       while (k < text.length && isHangulCode(text.charCodeAt(k))) k++;
       const word = text.slice(j, k);
       if (!word) break;
@@ -415,14 +474,126 @@ export function detectAddresses(text: string): Entity[] {
       }
       break;
     }
-    if (count >= 2 && deepest >= 3) spans.push({ start: m.index, end, score: 0.7 });
-    CHAIN_START.lastIndex = Math.max(CHAIN_START.lastIndex, end);
+    if (count >= 2 && deepest >= 3) spans.push({ start: chainStart, end, score: 0.7 });
+    resumeAt = end;
   }
 
-  for (const m of text.matchAll(ROMANISED_ADDRESS)) spans.push({ start: m.index, end: m.index + m[0].length, score: 0.85 });
+  // Romanised addresses have capitalised names (Teheran-ro, Gangnam-gu): most texts need no scan.
+  if (runs.capitalised && ROMANISED_HINT.test(text)) {
+    ROMANISED_ADDRESS.lastIndex = 0;
+    for (let m = ROMANISED_ADDRESS.exec(text); m; m = ROMANISED_ADDRESS.exec(text))
+      spans.push({ start: m.index, end: m.index + m[0].length, score: 0.85 });
+  }
 
   return mergeSpans(spans).map((s) => ({ type: 'ADDRESS', start: s.start, end: s.end, score: s.score }));
 }
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isLatinOrDigitCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Per syllable: 1 road ending (로, 길), 2 lot ending (동, 리, 가, 읍, 면), 4 chain ending (시, 도, 구, 군). */
+const SYLLABLE_FLAGS = new Uint8Array(0xd7a3 - 0xac00 + 1);
+for (const c of '로길') SYLLABLE_FLAGS[c.charCodeAt(0) - 0xac00] = 1;
+for (const c of '동리가읍면') SYLLABLE_FLAGS[c.charCodeAt(0) - 0xac00] = 2;
+for (const c of '시도구군') SYLLABLE_FLAGS[c.charCodeAt(0) - 0xac00] = 4;
+const SAN = 0xc0b0; // 산
+const JI = 0xc9c0; // 지
+const HA = 0xd558; // 하
+const SIDO_SHORT: ReadonlySet<string> = new Set([
+  '서울',
+  '부산',
+  '대구',
+  '인천',
+  '광주',
+  '대전',
+  '울산',
+  '세종',
+  '경기',
+  '강원',
+  '충북',
+  '충남',
+  '전북',
+  '전남',
+  '경북',
+  '경남',
+  '제주',
+]);
+
+/**
+ * Where the road, lot and chain patterns can start, found in one pass instead of three regex scans
+ * over the whole text: a road or lot token is a Hangul word (digits and dots allowed inside:
+ * 넙도289번길, 종로1가) holding 로/길 or 동/리/가/읍/면 with a digit after it, inside the token or
+ * right after it (after a space, 산 or 지하); a chain starts at a whole Hangul word followed by a
+ * space or comma that ends in 시/도/구/군 or is a short 시도 name. The patterns decide at each start.
+ * `chains` holds start and end pairs.
+ */
+/** The SYLLABLE_FLAGS of every syllable in [start, end), or-ed. */
+function wordFlags(text: string, start: number, end: number): number {
+  let flags = 0;
+  for (let k = start; k < end; k++) flags |= SYLLABLE_FLAGS[text.charCodeAt(k) - 0xac00]!;
+  return flags;
+}
+
+function anchorCandidates(text: string, runs: DigitRuns): { roads: number[]; lots: number[]; chains: number[] } {
+  const roads: number[] = [];
+  const lots: number[] = [];
+  const chains: number[] = [];
+  const n = text.length;
+  const { starts, ends, count } = runs.words;
+  for (let w = 0; w < count; w++) {
+    const start = starts[w]!;
+    const i = ends[w]!;
+    let c = i < n ? text.charCodeAt(i) : 0;
+    // Chains: the whole Hangul word, followed by a space, a tab or a comma.
+    const length = i - start;
+    if (length >= 2 && length <= 13 && (c === 32 || c === 9 || c === 44)) {
+      const last = text.charCodeAt(i - 1) - 0xac00;
+      if (SYLLABLE_FLAGS[last] === 4 || (length === 2 && SIDO_SHORT.has(text.slice(start, i)))) chains.push(start, i);
+    }
+    // Roads and lots: the token runs on over digits, dots and more Hangul (넙도289번길).
+    if (start > 0 && isLatinOrDigitCode(text.charCodeAt(start - 1))) continue;
+    let digit = false;
+    let k = i;
+    // The word's syllables are only looked at once a number can follow (most words never get here).
+    let flags = -1;
+    if (isDigitCode(c) || c === 46 || c === 0xb7) {
+      flags = wordFlags(text, start, i);
+      while (k < n && (isDigitCode(c) || c === 46 || c === 0xb7 || (c >= 0xac00 && c <= 0xd7a3))) {
+        if (c >= 0xac00) flags |= SYLLABLE_FLAGS[c - 0xac00]!;
+        else if (c !== 46 && c !== 0xb7 && (flags & 3) !== 0) digit = true;
+        c = ++k < n ? text.charCodeAt(k) : 0;
+      }
+    }
+    if (!digit) {
+      // [ \t]? (산|지하)? [ \t]? then the number, as the patterns allow.
+      let j = k;
+      if (c === 32 || c === 9) c = text.charCodeAt(++j);
+      let prefixed = true;
+      if (c === SAN) j += 1;
+      else if (c === JI && text.charCodeAt(j + 1) === HA) j += 2;
+      else prefixed = false;
+      if (prefixed) {
+        c = text.charCodeAt(j);
+        if (c === 32 || c === 9) c = text.charCodeAt(j + 1);
+      }
+      digit = isDigitCode(c);
+    }
+    if (!digit) continue;
+    if (flags === -1) flags = wordFlags(text, start, i);
+    if ((flags & 3) === 0) continue;
+    if (flags & 1) roads.push(start);
+    if (flags & 2) lots.push(start);
+  }
+  return { roads, lots, chains };
+}
+
+/** Romanised addresses name a road with -ro, -gil or -daero. */
+const ROMANISED_HINT = /[a-z]-(?:ro|gil|daero)\b/;
 
 /** A romanised road-name address: 152 Teheran-ro, Gangnam-gu, Seoul (building number first). */
 const ROMANISED_ADDRESS =

@@ -52,3 +52,13 @@ describe('CREDIT_CARD', () => {
     );
   });
 });
+
+describe('CREDIT_CARD beside a bank account', () => {
+  it('leaves 13 bare digits after an account word to BANK_ACCOUNT, even with 카드 on the next line', () => {
+    // 4222222222222 is a Luhn-valid 13-digit Visa number.
+    const text = '자동이체 출금 계좌: 부산은행 4222222222222\n카드 결제는 다음 달부터 가능합니다';
+    expect(cards(text)).toEqual([]);
+    expect(detectEntities(text, { types: ['CREDIT_CARD', 'BANK_ACCOUNT'] }).map((e) => e.type)).toEqual(['BANK_ACCOUNT']);
+    expect(cards('결제 카드 4222222222222로 승인')).toEqual(['4222222222222']);
+  });
+});

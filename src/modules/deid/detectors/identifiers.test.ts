@@ -221,3 +221,31 @@ describe('hard negatives', () => {
     for (const text of texts) expect(found(text), text).toEqual([]);
   });
 });
+
+describe('identifiers: readings that depend on the neighbourhood (issue-6 misses)', () => {
+  it('keeps a resident number whose next line starts with a word beginning like a unit (건강보험, 배송)', () => {
+    // 2021 birth: random tail since October 2020, still an RRN; 건 of 건강보험 is not the counter 건.
+    const chart = '환자 정보\n주민등록번호: 210503-4123456\n건강보험증번호: 1-2345678901';
+    expect(found(chart, ['KR_RRN'])).toEqual([['KR_RRN', '210503-4123456']]);
+    expect(found('주민번호 851203-1234565\n배송 요청 사항 없음', ['KR_RRN'])).toEqual([['KR_RRN', '851203-1234565']]);
+  });
+
+  it('reads G (관용, official) passports in both formats', () => {
+    expect(found('관용여권 번호 G12345678로 출국 수속을 마쳤습니다', ['KR_PASSPORT'])).toEqual([['KR_PASSPORT', 'G12345678']]);
+    expect(found('출장자 여권번호는 G123K4567입니다', ['KR_PASSPORT'])).toEqual([['KR_PASSPORT', 'G123K4567']]);
+  });
+
+  it('reads a 법인등록번호 whose 7th digit is 5–8 as a CRN after 법인, as an FRN after 외국인', () => {
+    // 110114-7000017 passes the CRN check digit and, as an FRN, is a 2011 birth with a random tail.
+    expect(found('(주)한빛물산 법인등록번호 110114-7000017, 대표이사 직인', ['KR_CRN', 'KR_FRN', 'KR_RRN'])).toEqual([
+      ['KR_CRN', '110114-7000017'],
+    ]);
+    expect(found('외국인등록번호 110114-7000017 (2011년생)', ['KR_CRN', 'KR_FRN', 'KR_RRN'])).toEqual([['KR_FRN', '110114-7000017']]);
+  });
+
+  it('reads 13 bare digits after a bank name as an account, not a resident number', () => {
+    // 9003141000002 is also a valid RRN (1990-03-14, check digit 2).
+    const text = '환불 계좌는 새마을금고 9003141000002 (예금주 김하나)로 부탁드립니다. 생년월일은 따로 적었어요';
+    expect(found(text, ['KR_RRN', 'KR_FRN', 'BANK_ACCOUNT'])).toEqual([['BANK_ACCOUNT', '9003141000002']]);
+  });
+});

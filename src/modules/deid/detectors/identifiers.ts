@@ -7,8 +7,9 @@
  * lookarounds (never `\b`, which sees no boundary between a digit and Hangul) keep a match from
  * starting or ending inside a longer number, and particles right after (…1234568입니다) are fine.
  */
-import { followedByUnit, isNumberedReference, scoreInContext } from '../context.js';
+import { ACCOUNT_WORDS, followedByUnit, isNumberedReference, nearestWordDistance, scoreInContext } from '../context.js';
 import type { Entity } from '../entities.js';
+import { type DigitRuns, digitRuns, execAt } from './digit-runs.js';
 
 // ---------------------------------------------------------------------------------------------
 // Check digits
@@ -142,8 +143,13 @@ export function readResidentNumber(digits: string, currentYear = new Date().getF
   return { type, birth: { year, month, day }, checksumValid, randomTail };
 }
 
+/** Words that make a 13-digit number a company's (법인등록번호, 등기번호) rather than a person's. */
+const CORPORATE_WORDS = /법인|등기|corporat/gi;
+/** Words that make it a person's (주민등록번호, 외국인등록번호, 생년월일). */
+const PERSONAL_WORDS = /주민|외국인|생년월일|alien|foreigner|resident/gi;
+
 /** YYMMDD, an optional separator (hyphen, spaced hyphen or a space), the gender digit, 6 digits or a mask. */
-const RESIDENT_SHAPE = /(?<!\d-?)(\d{6})( ?- ?| )?(\d)(\d{6}|[*xX●]{6})(?!-?\d)/g;
+const RESIDENT_SHAPE = /(?<!\d-?)(\d{6})( ?- ?| )?(\d)(\d{6}|[*xX●]{6})(?!-?\d)/y;
 
 function residentBase(reading: ResidentNumberReading, separated: boolean): number {
   // Gender digits 9 and 0 mean born in the 1800s: possible, but such a number is far more often a CRN or a code.
@@ -164,12 +170,18 @@ function residentBaseByChecksum(reading: ResidentNumberReading, separated: boole
  *
  * @example findResidentAndCorporateNumbers('주민번호는 900101-1234568입니다') // [{ type: 'KR_RRN', start: 6, end: 20, score: 0.985 }]
  */
-export function findResidentAndCorporateNumbers(text: string): Entity[] {
+export function findResidentAndCorporateNumbers(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  RESIDENT_SHAPE.lastIndex = 0;
-  for (let m = RESIDENT_SHAPE.exec(text); m !== null; m = RESIDENT_SHAPE.exec(text)) {
+  let resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const length = runs.lengths[r]!;
+    // 6 digits before a separator, 7 before a mask (9001011******), or 13 bare.
+    if (runs.starts[r]! < resume || (length !== 6 && length !== 7 && length !== 13)) continue;
+    const m = execAt(RESIDENT_SHAPE, text, runs.starts[r]!);
+    if (m === null) continue;
     const start = m.index;
     const end = start + m[0].length;
+    resume = end;
     if (isNumberedReference(text, start, end) || followedByUnit(text, end)) continue;
     const separated = m[2] !== undefined && m[2].includes('-');
     const digits = m[1]! + m[3]! + m[4]!;
@@ -178,13 +190,20 @@ export function findResidentAndCorporateNumbers(text: string): Entity[] {
     if (reading) {
       // Korean products carry EAN-13 barcodes starting 880; bare, check-digit-valid ones are goods.
       const barcode = !separated && digits.startsWith('880') && isValidEan13(digits);
-      const base = residentBase(reading, separated) * (barcode ? 0.5 : 1);
-      const score = scoreInContext(text, start, end, reading.type, base);
+      // 13 bare digits right after 계좌 or a bank's name are an account that happens to start like a date.
+      const account =
+        !separated && nearestWordDistance(text, start, end, ACCOUNT_WORDS) < nearestWordDistance(text, start, end, PERSONAL_WORDS);
+      const base = residentBase(reading, separated) * (barcode || account ? 0.5 : 1);
+      // The account word is nearer than any personal one, so a 생년월일 further back does not vouch for it.
+      const score = account ? base : scoreInContext(text, start, end, reading.type, base);
       best = { type: reading.type, start, end, score };
     }
     if (digits.length === 13 && /^\d+$/.test(m[4]!) && isValidCrnChecksum(digits)) {
       const score = scoreInContext(text, start, end, 'KR_CRN', separated ? 0.8 : 0.45);
-      if (!best || score > best.score) best = { type: 'KR_CRN', start, end, score };
+      // A 법인등록번호 whose 7th digit is 5–8 also reads as an FRN (often with a fitting check
+      // digit, and 등록번호 names both): the nearer of a corporate and a personal word decides.
+      const corporate = nearestWordDistance(text, start, end, CORPORATE_WORDS) < nearestWordDistance(text, start, end, PERSONAL_WORDS);
+      if (!best || score > best.score || corporate) best = { type: 'KR_CRN', start, end, score };
     }
     if (best) found.push(best);
   }
@@ -195,19 +214,24 @@ export function findResidentAndCorporateNumbers(text: string): Entity[] {
 // 사업자등록번호 (NNN-NN-NNNNN)
 // ---------------------------------------------------------------------------------------------
 
-const BRN_SHAPE = /(?<!\d-?)(\d{3})( ?- ?| )?(\d{2})\2(\d{5})(?!-?\d)/g;
+const BRN_SHAPE = /(?<!\d-?)(\d{3})( ?- ?| )?(\d{2})\2(\d{5})(?!-?\d)/y;
 
 /**
  * Finds 사업자등록번호: 3-2-5 digits with a valid check digit (a failed one only near a context word).
  *
  * @example findBusinessNumbers('사업자등록번호 120-81-47521') // [{ type: 'KR_BRN', start: 8, end: 20, score: 0.97 }]
  */
-export function findBusinessNumbers(text: string): Entity[] {
+export function findBusinessNumbers(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  BRN_SHAPE.lastIndex = 0;
-  for (let m = BRN_SHAPE.exec(text); m !== null; m = BRN_SHAPE.exec(text)) {
+  let resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const length = runs.lengths[r]!;
+    if (runs.starts[r]! < resume || (length !== 3 && length !== 10)) continue;
+    const m = execAt(BRN_SHAPE, text, runs.starts[r]!);
+    if (m === null) continue;
     const start = m.index;
     const end = start + m[0].length;
+    resume = end;
     if (isNumberedReference(text, start, end) || followedByUnit(text, end)) continue;
     const separated = m[2] !== undefined;
     const valid = isValidBrnChecksum(m[1]! + m[3]! + m[4]!);
@@ -222,18 +246,27 @@ export function findBusinessNumbers(text: string): Entity[] {
 // 여권번호
 // ---------------------------------------------------------------------------------------------
 
-/** M (일반), S (거주), R (여행증명서), O (관용), D (외교) + 8 digits, or the 2021 format M123A4567. */
-const PASSPORT_SHAPE = /(?<![A-Za-z0-9])([MSROD])(?:(\d{8})|\d{3}[A-Z]\d{4})(?![A-Za-z0-9])/g;
+/**
+ * The letter that opens a Korean passport number says its kind: M (일반 복수), S (일반 단수), R
+ * (거주), G (관용, official passports — "G" for government; the MRZ type code of the same passport
+ * is PO, so O is kept as people copy it from there), D (외교관). Then 8 digits (before 2021) or, in
+ * the 2021 차세대 전자여권 format, 3 digits, a letter and 4 digits (M123A4567, G513N4807).
+ */
+const PASSPORT_SHAPE = /(?<![A-Za-z0-9])([MSRGOD])(?:(\d{8})|\d{3}[A-Z]\d{4})(?![A-Za-z0-9])/y;
 
 /**
  * Finds Korean passport numbers, old (M12345678) and new (M123A4567) formats.
  *
  * @example findPassports('여권번호 M123A4567') // [{ type: 'KR_PASSPORT', start: 5, end: 14, score: 0.91 }]
  */
-export function findPassports(text: string): Entity[] {
+export function findPassports(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  PASSPORT_SHAPE.lastIndex = 0;
-  for (let m = PASSPORT_SHAPE.exec(text); m !== null; m = PASSPORT_SHAPE.exec(text)) {
+  for (let r = 0; r < runs.count; r++) {
+    const length = runs.lengths[r]!;
+    // The letter sits right before a run of 8 digits (old) or 3 (2021 format).
+    if (length !== 8 && length !== 3) continue;
+    const m = execAt(PASSPORT_SHAPE, text, runs.starts[r]! - 1);
+    if (m === null) continue;
     const start = m.index;
     const end = start + m[0].length;
     // The new format is distinctive; the old one is also a common product-code shape.
@@ -248,30 +281,45 @@ export function findPassports(text: string): Entity[] {
 // ---------------------------------------------------------------------------------------------
 
 /** Region codes 11–26 and 28 (경기북부); 27 is not issued. */
-const LICENSE_NUMERIC = /(?<!\d-?)(?:1[1-9]|2[0-68])( ?- ?| )?\d{2}\1\d{6}\1\d{2}(?!-?\d)/g;
-const LICENSE_REGIONAL =
-  /(?:서울|부산|경기(?:남부|북부)?|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종)(?: ?- ?| )?\d{2}( ?- ?| )?\d{6}\1\d{2}(?!-?\d)/g;
+const LICENSE_NUMERIC = /(?<!\d-?)(?:1[1-9]|2[0-68])( ?- ?| )?\d{2}\1\d{6}\1\d{2}(?!-?\d)/y;
+/** The digits of a regional licence (12-345678-90), tried where a region name ends right before them. */
+const LICENSE_REGIONAL_DIGITS = /\d{2}( ?- ?| )?\d{6}\1\d{2}(?!-?\d)/y;
+const LICENSE_REGION_BEFORE =
+  /(?:서울|부산|경기(?:남부|북부)?|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산|세종)(?: ?- ?| )?$/;
 
 /**
  * Finds 운전면허번호 in the numeric (11-12-345678-90) and regional (서울 12-345678-90) forms.
  *
  * @example findDriverLicenses('운전면허 서울 12-345678-90') // [{ type: 'KR_DRIVER_LICENSE', start: 5, end: 20, score: 0.97 }]
  */
-export function findDriverLicenses(text: string): Entity[] {
+export function findDriverLicenses(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  LICENSE_NUMERIC.lastIndex = 0;
-  for (let m = LICENSE_NUMERIC.exec(text); m !== null; m = LICENSE_NUMERIC.exec(text)) {
+  let resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const length = runs.lengths[r]!;
+    if (runs.starts[r]! < resume || (length !== 2 && length !== 12)) continue;
+    const m = execAt(LICENSE_NUMERIC, text, runs.starts[r]!);
+    if (m === null) continue;
     const start = m.index;
     const end = start + m[0].length;
+    resume = end;
     if (isNumberedReference(text, start, end) || followedByUnit(text, end)) continue;
     const sep = m[1];
     const base = sep === undefined ? 0.35 : sep.includes('-') ? 0.75 : 0.6;
     found.push({ type: 'KR_DRIVER_LICENSE', start, end, score: scoreInContext(text, start, end, 'KR_DRIVER_LICENSE', base) });
   }
-  LICENSE_REGIONAL.lastIndex = 0;
-  for (let m = LICENSE_REGIONAL.exec(text); m !== null; m = LICENSE_REGIONAL.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
+  resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const at = runs.starts[r]!;
+    const length = runs.lengths[r]!;
+    if (at < resume || (length !== 2 && length !== 10)) continue;
+    const region = LICENSE_REGION_BEFORE.exec(text.slice(Math.max(0, at - 7), at));
+    if (region === null) continue;
+    const m = execAt(LICENSE_REGIONAL_DIGITS, text, at);
+    if (m === null) continue;
+    const start = at - region[0].length;
+    const end = at + m[0].length;
+    resume = end;
     const base = m[1] === undefined ? 0.75 : 0.9;
     found.push({ type: 'KR_DRIVER_LICENSE', start, end, score: scoreInContext(text, start, end, 'KR_DRIVER_LICENSE', base) });
   }
@@ -282,7 +330,7 @@ export function findDriverLicenses(text: string): Entity[] {
 // 건강보험증번호 (11 digits; only trusted near a context word)
 // ---------------------------------------------------------------------------------------------
 
-const HEALTH_SHAPE = /(?<!\d-?)(?:\d{11}|\d-\d{10}|\d{2}-\d{9})(?!-?\d)/g;
+const HEALTH_SHAPE = /(?<!\d-?)(?:\d{11}|\d-\d{10}|\d{2}-\d{9})(?!-?\d)/y;
 
 /**
  * Finds 건강보험증번호: 11 digits, which look like many other things, so the score stays low unless
@@ -290,12 +338,17 @@ const HEALTH_SHAPE = /(?<!\d-?)(?:\d{11}|\d-\d{10}|\d{2}-\d{9})(?!-?\d)/g;
  *
  * @example findHealthInsuranceNumbers('건강보험증번호 12345678901') // [{ type: 'KR_HEALTH_INSURANCE', start: 8, end: 19, score: 0.76 }]
  */
-export function findHealthInsuranceNumbers(text: string): Entity[] {
+export function findHealthInsuranceNumbers(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  HEALTH_SHAPE.lastIndex = 0;
-  for (let m = HEALTH_SHAPE.exec(text); m !== null; m = HEALTH_SHAPE.exec(text)) {
+  let resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const length = runs.lengths[r]!;
+    if (runs.starts[r]! < resume || (length !== 11 && length !== 1 && length !== 2)) continue;
+    const m = execAt(HEALTH_SHAPE, text, runs.starts[r]!);
+    if (m === null) continue;
     const start = m.index;
     const end = start + m[0].length;
+    resume = end;
     if (isNumberedReference(text, start, end) || followedByUnit(text, end)) continue;
     // 01x… is a mobile number far more often than an insurance card.
     const base = text.charCodeAt(start) === 48 && text.charCodeAt(start + 1) === 49 ? 0.1 : 0.2;

@@ -45,3 +45,16 @@ describe('IP_ADDRESS', () => {
     expect(ips('14:30:15, 00:1A:2B:3C:4D:5E, std::vector, a::b::c')).toEqual([]);
   });
 });
+
+describe('IP_ADDRESS and software versions', () => {
+  it('reads four dotted numbers after a product name or an update word as a version', () => {
+    expect(ips('개발 환경: Node.js 4.21.239.139, PostgreSQL 15')).toEqual([]);
+    expect(ips('공유기 펌웨어 6.30.155.207 적용 후 접속이 끊깁니다')).toEqual([]);
+    expect(ips('앱 업데이트 12.8.173.38 했더니 자꾸 튕겨요')).toEqual([]);
+  });
+
+  it('still takes an address named as such', () => {
+    expect(ips('서버 IP 10.0.12.7로 접속해 주세요')).toEqual(['10.0.12.7']);
+    expect(ips('host 192.168.10.24 응답 없음')).toEqual(['192.168.10.24']);
+  });
+});

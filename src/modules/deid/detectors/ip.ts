@@ -5,10 +5,20 @@
  */
 import { scoreInContext } from '../context.js';
 import type { Entity } from '../entities.js';
+import { type DigitRuns, digitRuns, execAt } from './digit-runs.js';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4_SHAPE = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'g');
+const IPV4_SHAPE = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.\\d)`, 'y');
 const IPV4_EXACT = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+
+/** A Latin word with a small letter (Node.js, Chrome, nginx; not a label like X or A) then one space right before `start`, that is not itself an IP context word. */
+const PRODUCT_BEFORE = /(?:^|[^\w.])([A-Za-z][\w.+-]*[a-z][\w.+-]*) $/;
+const IP_WORD = /^(?:ip|ipv4|host|server|addr|address|client|from|src|dst|to|via|gateway|gw|dns|proxy)$/i;
+
+function afterProductName(text: string, start: number): boolean {
+  const m = PRODUCT_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
+  return m !== null && m[1]!.length >= 3 && !IP_WORD.test(m[1]!.replace(/[:.]+$/, ''));
+}
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
@@ -51,16 +61,23 @@ export function isIpv6(s: string): boolean {
  *
  * @example findIpAddresses('접속 IP 192.168.0.1에서') // [{ type: 'IP_ADDRESS', start: 6, end: 17, score: 0.955 }]
  */
-export function findIpAddresses(text: string): Entity[] {
+export function findIpAddresses(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  IPV4_SHAPE.lastIndex = 0;
-  for (let m = IPV4_SHAPE.exec(text); m !== null; m = IPV4_SHAPE.exec(text)) {
+  let resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const at = runs.starts[r]!;
+    const length = runs.lengths[r]!;
+    if (at < resume || length > 3 || text.charCodeAt(at + length) !== 46) continue;
+    const m = execAt(IPV4_SHAPE, text, at);
+    if (m === null) continue;
     const start = m.index;
     const end = start + m[0].length;
+    resume = end;
     // 1.2.3.4 is as often a section number (3.1.2.1 개요) as an address: it needs a context word.
     // 10.0.0.0/8 names a network, not a machine someone used.
     if (text.charCodeAt(end) === 47 && end + 1 < text.length && text.charCodeAt(end + 1) >= 48 && text.charCodeAt(end + 1) <= 57) continue;
-    const base = m[0].length === 7 ? 0.45 : 0.85;
+    // Right after a product name (Node.js 4.21.239.139, Chrome 120.0.6099.109) it is a version.
+    const base = m[0].length === 7 || afterProductName(text, start) ? 0.45 : 0.85;
     found.push({ type: 'IP_ADDRESS', start, end, score: scoreInContext(text, start, end, 'IP_ADDRESS', base) });
   }
   const ipv6: Entity[] = [];

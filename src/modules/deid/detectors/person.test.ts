@@ -101,3 +101,19 @@ describe('detectPersons: laws', () => {
     );
   });
 });
+
+describe('detectPersons: words from charts, IT chats and contracts, and vocatives', () => {
+  it('never reads these as names', () => {
+    expect(names('주호소: 어제부터 기침과 가래가 심함')).toEqual([]);
+    expect(names('방화벽 설정을 바꿨으니 다시 접속해 보세요')).toEqual([]);
+    expect(names('잔금 금 1,200,000원정은 계약 당일 지급한다')).toEqual([]);
+    expect(names('고객: 신한 110-123-456789이에요')).toEqual([]);
+  });
+
+  it('takes a common given name called with 아/야 as the given name alone', () => {
+    expect(names('엄마: 지민아 저녁은 먹었니?')).toEqual(['지민']);
+    expect(names('[14:02] 민수야 내일 몇 시에 와?')).toEqual(['민수']);
+    // 서 has no final consonant, so 아 cannot be the vocative here: 김서아 is a full name.
+    expect(names('김서아 학생이 발표했다')).toEqual(['김서아']);
+  });
+});

@@ -20,7 +20,8 @@
  * teacher".
  */
 import type { Entity } from '../entities.js';
-import { HANGUL_FIRST, isHangulCode, isParticle } from './korean/hangul.js';
+import { type DigitRuns, digitRuns } from './digit-runs.js';
+import { HANGUL_FIRST, hasFinalConsonant, isHangulCode, isParticle } from './korean/hangul.js';
 import { placeLevel } from './korean/places-index.js';
 import {
   COMMON_GIVEN_NAMES,
@@ -173,13 +174,34 @@ function nextWord(text: string, i: number): string {
 function previousWord(text: string, i: number): string {
   let j = i;
   let skipped = 0;
-  while (j > 0 && skipped < 4 && /[\s:：\-–]/.test(text[j - 1]!)) {
+  while (j > 0 && skipped < 4 && isLabelGap(text.charCodeAt(j - 1))) {
     j--;
     skipped++;
   }
   let k = j;
   while (k > 0 && isHangulCode(text.charCodeAt(k - 1))) k--;
   return text.slice(k, j);
+}
+
+/** Whitespace, a colon or a dash between a label and its value (the class [\s:：\-–]). */
+function isLabelGap(c: number): boolean {
+  return (
+    c === 32 ||
+    c === 58 ||
+    c === 0xff1a ||
+    c === 45 ||
+    c === 0x2013 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x3000 ||
+    c === 0xfeff ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x1680
+  );
 }
 
 const LIST_SEPARATORS = ',·、/;';
@@ -253,25 +275,75 @@ function givenScore(text: string, start: number, length: number): number {
 }
 
 /**
- * The best name reading of the Hangul word [start, end), or null. Tries a two-syllable surname
- * first, and a two-syllable given name before a one-syllable one.
+ * One way to read a word as surname + given name (+ particle or title), with everything that
+ * depends on the word alone already checked; what the neighbourhood says is decided per occurrence.
  */
-function readName(text: string, start: number, end: number): Candidate | null {
+interface Reading {
+  /** Surname and given-name lengths in syllables. */
+  sl: number;
+  gl: number;
+  surnameWeight: number;
+  given: number;
+  known: boolean;
+  /** A title is glued on (홍길동님, 봉준호감독). */
+  titled: boolean;
+  /** Nothing follows the name inside the word. */
+  bare: boolean;
+  /** What follows is 와/과/랑/이랑 (lists: 홍길동과 김철수). */
+  conjunction: boolean;
+  plausibility: number;
+  needsCue: boolean;
+}
+
+const NO_READINGS: readonly Reading[] = [];
+
+/**
+ * Readings of words, memoised in a two-way set-associative cache keyed by a hash of the word's
+ * code units: words repeat (Zipf) and most have no reading, so the common case is a hash over a
+ * few syllables and one comparison in place, with no substring cut. A full set only evicts; the
+ * cache holds nothing but what the pure function `wordReadings` returns, so results never depend
+ * on what was seen before.
+ */
+const MEMO_BITS = 16;
+const MEMO_WORDS: Array<string | undefined> = new Array<string | undefined>(1 << MEMO_BITS).fill(undefined);
+const MEMO_READINGS: Array<readonly Reading[]> = new Array<readonly Reading[]>(1 << MEMO_BITS).fill(NO_READINGS);
+
+function memoisedReadings(text: string, start: number, end: number): readonly Reading[] {
+  let h = 0x811c9dc5;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  const first = (h >>> (32 - MEMO_BITS)) & ~1;
+  for (let slot = first; slot <= first + 1; slot++) {
+    const cached = MEMO_WORDS[slot];
+    if (cached !== undefined && cached.length === end - start && text.startsWith(cached, start)) return MEMO_READINGS[slot]!;
+  }
   const word = text.slice(start, end);
-  if (STOP.has(word)) return null;
-  const surnameLengths = COMPOUND_FIRST[text.charCodeAt(start) - HANGUL_FIRST] && COMPOUND_SURNAMES.has(word.slice(0, 2)) ? [2, 1] : [1];
-  let best: Candidate | null = null;
+  const readings = wordReadings(word);
+  // Fill the empty way of the set, else replace the way the low hash bit picks.
+  const slot = MEMO_WORDS[first] === undefined ? first : MEMO_WORDS[first + 1] === undefined ? first + 1 : first + (h & 1);
+  MEMO_WORDS[slot] = word;
+  MEMO_READINGS[slot] = readings;
+  return readings;
+}
+
+/**
+ * Every reading of `word` that some context could accept, best first: a two-syllable surname
+ * before a one-syllable one, a two-syllable given name before a one-syllable one.
+ */
+function wordReadings(word: string): readonly Reading[] {
+  if (STOP.has(word) || placeLevel(word) > 0) return NO_READINGS;
+  const first = word.charCodeAt(0) - HANGUL_FIRST;
+  const surnameLengths = COMPOUND_FIRST[first] && COMPOUND_SURNAMES.has(word.slice(0, 2)) ? [2, 1] : [1];
+  const readings: Reading[] = [];
   for (const sl of surnameLengths) {
-    const surnameWeight = sl === 2 ? 1 : SURNAME_WEIGHT[text.charCodeAt(start) - HANGUL_FIRST]!;
+    const surnameWeight = sl === 2 ? 1 : SURNAME_WEIGHT[first]!;
     if (surnameWeight === 0) continue;
     for (const gl of [2, 1]) {
-      const nameEnd = start + sl + gl;
-      if (nameEnd > end) continue;
+      if (sl + gl > word.length) continue;
+      const given = givenScore(word, sl, gl);
+      if (given === 0) continue;
       const name = word.slice(0, sl + gl);
       if (STOP.has(name)) continue;
       const rest = word.slice(sl + gl);
-      const given = givenScore(text, start + sl, gl);
-      if (given === 0) continue;
       const known = gl === 2 && surnameWeight === 1 && given >= 0.2 && KNOWN_GIVEN.has(word.slice(sl, sl + 2));
       // 군/양 glued to a word are endings as often as titles (명작이군): only after a likely name.
       const titled = rest !== '' && isTitleWithParticle(rest, true) && !(/^[군양]/.test(rest) && given < 0.6);
@@ -280,38 +352,72 @@ function readName(text: string, start: number, end: number): Candidate | null {
       // 진정한, 이상한, 최고인: a stop word with a particle or an adjectival ending, not a name.
       if (sl === 1 && gl === 2 && STOP.has(word.slice(0, 2)) && (isParticle(word.slice(2)) || WORD_SUFFIX.has(word.slice(2)))) continue;
       const plausibility = surnameWeight * given;
-      let context: Candidate['context'] = 'none';
-      /** A cue that vouches even for a two-syllable name: an honorific or job title, a form label, an age. */
-      let firmCue = false;
-      if (titled || hasAgeAfter(text, nameEnd)) {
-        context = 'strong';
-        firmCue = true;
-      } else {
-        const next = rest === '' ? nextWord(text, end) : '';
-        const prev = previousWord(text, start);
-        const titleNext = next !== '' && text[end] === ' ' && isTitleWithParticle(next);
-        // A form label vouches for a two-syllable name only with its colon (성명: 이준), not in running text (환자 문진).
-        const labelled = prev !== '' && LABEL_CUES.has(prev) && (gl === 2 || inField(text, start, end));
-        if (titleNext || labelled) {
-          context = 'strong';
-          firmCue = true;
-        } else if ((next !== '' && text[end] === ' ' && inSetWithParticle(next, NOUN_AFTER)) || (prev !== '' && CUE_BEFORE.has(prev))) {
-          // A topical cue (배우 …, … 연기) is weaker than a title: the name must look like one.
-          if (plausibility >= 0.5 || known) context = 'strong';
-        } else if (rest === '' || rest === '와' || rest === '과' || rest === '랑' || rest === '이랑') {
-          const l = layout(text, start, end);
-          if (l !== 'none') context = l;
-          else if (rest === '' && inField(text, start, end)) context = 'cell';
-        }
-      }
       // A two-syllable name (surname + one syllable) stands only on a firm cue and a common syllable.
-      if (sl + gl === 2 && !(firmCue && surnameWeight === 1 && given >= 1)) continue;
+      if (sl + gl === 2 && !(surnameWeight === 1 && given >= 1)) continue;
+      // Not even a strong cue takes a name this implausible.
+      if (plausibility < (sl + gl >= 3 ? 0.12 : 0.5)) continue;
+      if (placeLevel(name) > 0) continue;
       // A one-syllable given name, or a name whose first two syllables are a word (이상한), needs a cue.
       const needsCue = gl === 1 || (STOP.has(word.slice(0, 2)) && !known);
-      const candidate: Candidate = { start, end: nameEnd, plausibility, context, needsCue, known };
-      if (accept(candidate) && (!best || rank(candidate) > rank(best)) && placeLevel(name) === 0 && placeLevel(word) === 0)
-        best = candidate;
+      const conjunction = rest === '와' || rest === '과' || rest === '랑' || rest === '이랑';
+      readings.push({ sl, gl, surnameWeight, given, known, titled, bare: rest === '', conjunction, plausibility, needsCue });
     }
+  }
+  return readings.length === 0 ? NO_READINGS : readings;
+}
+
+/**
+ * The best name reading of the Hangul word [start, end), or null. Tries a two-syllable surname
+ * first, and a two-syllable given name before a one-syllable one.
+ */
+function readName(text: string, start: number, end: number): Candidate | null {
+  const readings = memoisedReadings(text, start, end);
+  if (readings.length === 0) return null;
+  let best: Candidate | null = null;
+  // What the words around say is the same for every reading: worked out once, and only when needed.
+  const spaceAfter = text.charCodeAt(end) === 32;
+  let prev: string | undefined;
+  let following: string | undefined;
+  let titleNext: boolean | undefined;
+  let topicalNext: boolean | undefined;
+  let field: boolean | undefined;
+  let placement: ReturnType<typeof layout> | undefined;
+  for (const r of readings) {
+    const nameEnd = start + r.sl + r.gl;
+    let context: Candidate['context'] = 'none';
+    /** A cue that vouches even for a two-syllable name: an honorific or job title, a form label, an age. */
+    let firmCue = false;
+    if (r.titled || hasAgeAfter(text, nameEnd)) {
+      context = 'strong';
+      firmCue = true;
+    } else {
+      // Only a bare name (nothing glued on) looks at the next word, and only across one space.
+      const lookNext = r.bare && spaceAfter;
+      if (lookNext && titleNext === undefined) {
+        following = nextWord(text, end);
+        titleNext = following !== '' && isTitleWithParticle(following);
+      }
+      prev ??= previousWord(text, start);
+      // A form label vouches for a two-syllable name only with its colon (성명: 이준), not in running text (환자 문진).
+      const labelled = prev !== '' && LABEL_CUES.has(prev) && (r.gl === 2 || (field ??= inField(text, start, end)));
+      if ((lookNext && titleNext) || labelled) {
+        context = 'strong';
+        firmCue = true;
+      } else if (
+        (lookNext && (topicalNext ??= following !== '' && inSetWithParticle(following!, NOUN_AFTER))) ||
+        (prev !== '' && CUE_BEFORE.has(prev))
+      ) {
+        // A topical cue (배우 …, … 연기) is weaker than a title: the name must look like one.
+        if (r.plausibility >= 0.5 || r.known) context = 'strong';
+      } else if (r.bare || r.conjunction) {
+        placement ??= layout(text, start, end);
+        if (placement !== 'none') context = placement;
+        else if (r.bare && (field ??= inField(text, start, end))) context = 'cell';
+      }
+    }
+    if (r.sl + r.gl === 2 && !firmCue) continue;
+    const candidate: Candidate = { start, end: nameEnd, plausibility: r.plausibility, context, needsCue: r.needsCue, known: r.known };
+    if (accept(candidate) && (!best || rank(candidate) > rank(best))) best = candidate;
   }
   return best;
 }
@@ -365,15 +471,20 @@ const TITLED_LATIN = /\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx)\.? ((?:[A-Z][a-z
 const LABELLED_LATIN =
   /\b(?:[Nn]ame|[Pp]atient|[Cc]ustomer|[Cc]ontact|[Aa]pplicant|[Aa]uthor|[Ss]igned by|[Rr]ecipient)(?: is|:)? ?([A-Z][a-z]+(?: [A-Z][a-z]+){1,2})\b/g;
 
+/** Latin-script names; the caller checks first that the text has a capitalised word (Kim, Mr, Name) at all. */
 function latinNames(text: string, out: Entity[]): void {
-  for (const m of text.matchAll(ROMANISED)) out.push({ type: 'PERSON', start: m.index, end: m.index + m[0].length, score: 0.8 });
-  for (const m of text.matchAll(TITLED_LATIN)) {
-    const start = m.index + m[0].length - m[1]!.length;
-    out.push({ type: 'PERSON', start, end: start + m[1]!.length, score: 0.7 });
-  }
-  for (const m of text.matchAll(LABELLED_LATIN)) {
-    const start = m.index + m[0].length - m[1]!.length;
-    out.push({ type: 'PERSON', start, end: start + m[1]!.length, score: 0.65 });
+  ROMANISED.lastIndex = 0;
+  for (let m = ROMANISED.exec(text); m !== null; m = ROMANISED.exec(text))
+    out.push({ type: 'PERSON', start: m.index, end: m.index + m[0].length, score: 0.8 });
+  for (const [pattern, score] of [
+    [TITLED_LATIN, 0.7],
+    [LABELLED_LATIN, 0.65],
+  ] as const) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const start = m.index + m[0].length - m[1]!.length;
+      out.push({ type: 'PERSON', start, end: start + m[1]!.length, score });
+    }
   }
 }
 
@@ -384,7 +495,7 @@ function latinNames(text: string, out: Entity[]): void {
 function maskedOrLone(text: string, start: number, end: number, out: Entity[]): boolean {
   const code = text.charCodeAt(start);
   const weight = SURNAME_WEIGHT[code - HANGUL_FIRST]!;
-  const compound = end - start >= 2 && COMPOUND_SURNAMES.has(text.slice(start, start + 2));
+  const compound = end - start >= 2 && COMPOUND_FIRST[code - HANGUL_FIRST] === 1 && COMPOUND_SURNAMES.has(text.slice(start, start + 2));
   const surnameLength = end - start === 2 && compound ? 2 : end - start === 1 ? 1 : 0;
   if (surnameLength === 0 && !(end - start === 2 && text.charCodeAt(start + 1) === MO && weight > 0)) return false;
   if (weight === 0 && !compound) return false;
@@ -472,21 +583,21 @@ function gluedSurnameTitle(text: string, start: number, end: number): boolean {
  * detectPersons('담당자 홍길동에게 전화 주세요. 김민지 고객님, 박 과장도 왔습니다.')
  * // PERSON spans: 홍길동 (4–7), 김민지 (18–21), 박 (28–29)
  */
-export function detectPersons(text: string): Entity[] {
+export function detectPersons(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const out: Entity[] = [];
   const maybeList: Candidate[] = [];
   const accepted: Candidate[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const code = text.charCodeAt(i);
-    if (!isHangulCode(code)) {
-      i++;
+  const { starts, ends, count } = runs.words;
+  for (let w = 0; w < count; w++) {
+    const start = starts[w]!;
+    const end = ends[w]!;
+    const code = text.charCodeAt(start);
+    // A word glued to a number (241,900원정은, 3번째) is a unit or a counter, never a name.
+    if (start > 0 && isDigitCode(text.charCodeAt(start - 1))) continue;
+    if (end - start === 3 && isVocative(text, start)) {
+      out.push({ type: 'PERSON', start, end: start + 2, score: 0.75 });
       continue;
     }
-    const start = i;
-    while (i < n && isHangulCode(text.charCodeAt(i))) i++;
-    const end = i;
     if (SURNAME_WEIGHT[code - HANGUL_FIRST] === 0 && !COMPOUND_FIRST[code - HANGUL_FIRST]) continue;
     if (end - start <= 2 && maskedOrLone(text, start, end, out)) continue;
     if (end - start === 3 && text.charCodeAt(start + 1) === MO && text.charCodeAt(start + 2) === '씨'.charCodeAt(0)) {
@@ -519,8 +630,30 @@ export function detectPersons(text: string): Entity[] {
       out.push({ type: 'PERSON', start: c.start, end: c.end, score: score(c) });
     }
   }
-  latinNames(text, out);
+  if (runs.capitalised) latinNames(text, out);
   return dedupe(out);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+const VOCATIVE_A = '아'.charCodeAt(0);
+const VOCATIVE_YA = '야'.charCodeAt(0);
+
+/**
+ * A common given name called out with the vocative particle: 지민아 (아 after a final consonant),
+ * 지수야 (야 after a vowel). Friends and family address each other by
+ * given name alone, so 성진아 is 성진 called, not a person surnamed 성 named 진아 — the particle
+ * agreeing with the second syllable's final consonant is what tells them apart (김서아 cannot be a
+ * vocative: 서 has none).
+ */
+function isVocative(text: string, start: number): boolean {
+  const last = text.charCodeAt(start + 2);
+  if (last !== VOCATIVE_A && last !== VOCATIVE_YA) return false;
+  if (hasFinalConsonant(text.charCodeAt(start + 1)) !== (last === VOCATIVE_A)) return false;
+  const given = text.slice(start, start + 2);
+  return KNOWN_GIVEN.has(given) && !STOP.has(given);
 }
 
 /** Whether another candidate sits within a short distance (the next item of the same list). */

@@ -69,3 +69,33 @@ describe('PHONE', () => {
     );
   });
 });
+
+describe('PHONE in delivery notes and old contact lists', () => {
+  it('keeps a number whose next line begins with 배 (배송지) or another unit-like syllable', () => {
+    const note = '받는 분 이서연 010-2345-6789\n배송지: 서울 마포구 월드컵북로 12\n주문자 / 02.555.1234\n배송 희망일 모레';
+    expect(phones(note)).toEqual(['010-2345-6789', '02.555.1234']);
+    expect(phones('기사님 070 4123 5678\n명절 전 도착 부탁')).toEqual(['070 4123 5678']);
+  });
+
+  it('takes +82 mobiles with a three-digit middle part (numbers moved from 011-123-4567)', () => {
+    expect(phones('연락은 +82 10-123-4567 또는 메일로')).toEqual(['+82 10-123-4567']);
+  });
+
+  it('still drops a number followed by a unit on the same line', () => {
+    expect(phones('할인가 1588-1234 원, 1600-1700년대 유물')).toEqual([]);
+  });
+});
+
+describe('PHONE: a bare 010 number', () => {
+  it('stays a phone next to words that lower other numbers (금액, 주문번호)', () => {
+    expect(phones('결제 금액 79,400원\n\n보내는 분 손주원 01069981488')).toEqual(['01069981488']);
+  });
+});
+
+describe('PHONE: safe numbers and internet phones', () => {
+  it('reads 0507-… after 운송장번호 as the tracking number it is, and 070 with eight digits as a phone anywhere', () => {
+    expect(phones('운송장번호 0507-1234-5678 / 주문번호 20240101-12')).toEqual([]);
+    expect(phones('안심번호 0507-1234-5678로 연락 주세요')).toEqual(['0507-1234-5678']);
+    expect(phones('잔금 금 300,000원정\n\n보내는 분 박서준 07045065631')).toEqual(['07045065631']);
+  });
+});

@@ -5,11 +5,12 @@
  */
 import { scoreInContext } from '../context.js';
 import type { Entity } from '../entities.js';
+import { type DigitRuns, digitRuns, execAt } from './digit-runs.js';
 
 /** The Hangul letters Korean plates use, in one string (a regex character class is built from it). */
 export const PLATE_LETTERS = '가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주바사아자배허하호';
 
-const PLATE_SHAPE = new RegExp(`(?<!\\d)(\\d{1,3})( ?)[${PLATE_LETTERS}]( ?)(\\d{4})(?!\\d)`, 'g');
+const PLATE_SHAPE = new RegExp(`(?<!\\d)(\\d{1,3})( ?)[${PLATE_LETTERS}]( ?)(\\d{4})(?!\\d)`, 'y');
 const REGION_BEFORE = /(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주) ?$/;
 
 /**
@@ -17,12 +18,16 @@ const REGION_BEFORE = /(?:서울|부산|대구|인천|광주|대전|울산|세�
  *
  * @example findPlates('차량번호 12가3456을 조회') // [{ type: 'VEHICLE_PLATE', start: 5, end: 12, score: 0.955 }]
  */
-export function findPlates(text: string): Entity[] {
+export function findPlates(text: string, runs: DigitRuns = digitRuns(text)): Entity[] {
   const found: Entity[] = [];
-  PLATE_SHAPE.lastIndex = 0;
-  for (let m = PLATE_SHAPE.exec(text); m !== null; m = PLATE_SHAPE.exec(text)) {
+  let resume = 0;
+  for (let r = 0; r < runs.count; r++) {
+    if (runs.starts[r]! < resume || runs.lengths[r]! > 3) continue;
+    const m = execAt(PLATE_SHAPE, text, runs.starts[r]!);
+    if (m === null) continue;
     let start = m.index;
     const end = start + m[0].length;
+    resume = end;
     const region = REGION_BEFORE.exec(text.slice(Math.max(0, start - 3), start));
     // One digit before the letter only happens on old regional plates (서울1가1234).
     if (m[1]!.length === 1 && !region) continue;

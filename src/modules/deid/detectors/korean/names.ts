@@ -489,7 +489,11 @@ export const STOP_WORDS =
   '경찰관 소방관 공무관 사무관 조사관 수사관 외교관 교도관 감독관 ' +
   // glued adjectives and other frequent false names found in reviews and complaints
   '탁월한 진부한 여전한 강렬한 시원한 현란한 지대한 신성한 차가운 우람한 노련한 소소한 명백한 ' +
-  '위안부 당신 국민 장난 편집본 반성 연기자 여전사 명화 명복 호화 마초 조연 주연 단역 명대사 명장면 명작 명곡 명언 명배우 명감독 명연기 공기 인형';
+  '위안부 당신 국민 장난 편집본 반성 연기자 여전사 명화 명복 호화 마초 조연 주연 단역 명대사 명장면 명작 명곡 명언 명배우 명감독 명연기 공기 인형 ' +
+  // banks and card companies said by their short names (고객: 신한 110-…), and words from medical
+  // charts and IT chats (주호소 'chief complaint', 방화벽 'firewall')
+  '신한 국민 하나 농협 기업 우리 수협 신협 씨티 새마을 카카오 토스 케이뱅크 ' +
+  '주호소 주증상 현병력 과거력 가족력 진찰 소견 처방 경과 방화벽 서버 도메인 배포 정도껏 원정 원정은';
 
 /** Words after a name in film and drama talk that point at a person (송강호 연기, 하정우 주연). */
 export const PERSON_NOUNS_AFTER: readonly string[] = [

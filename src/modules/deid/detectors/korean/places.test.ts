@@ -39,3 +39,11 @@ describe('place names from the 법정동 table', () => {
     expect(placeLevel(word)).toBe(level);
   });
 });
+
+describe('placeLevel for a 시 and its 구 written as one word', () => {
+  it('reads 성남시분당구 as a 시군구, but not a 시 glued to an unknown 구', () => {
+    expect(placeLevel('성남시분당구')).toBe(2);
+    expect(placeLevel('창원시성산구')).toBe(2);
+    expect(placeLevel('성남시가나구')).toBe(0);
+  });
+});
