@@ -65,7 +65,6 @@ export interface ColumnStats {
   p25: number | null;
   p50: number | null;
   p75: number | null;
-  /** Shortest and longest value in characters; null for number and date columns of a file larger than the inspection. */
   minLength: number | null;
   maxLength: number | null;
   /** The 10 most frequent values with their exact counts over the whole file (see `topValuesApprox`). */
@@ -448,24 +447,17 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     if (native) return TEMPORAL_TYPES.test(native) ? sqlIdentifier(names[i]!) : undefined;
     return proposals[i] === 'DATE' || proposals[i] === 'TIMESTAMP' ? `try_cast(${sqlIdentifier(names[i]!)} as ${proposals[i]})` : undefined;
   };
-  // Text order and lengths say little of a number or date column, and cost a fifth of the pass;
-  // past the inspection they are read only for such a column that turns out not to cast whole.
-  const textStatsDeferred = names.map((_, i) => !wholeFileInspected && !source.nativeTypes && !!(numericExpr(i) || temporalExpr(i)));
-  const textStats = (i: number) => {
-    const text = asText(names[i]!);
-    return [
-      `min(${text}) as c${i}_min`,
-      `max(${text}) as c${i}_max`,
-      `min(length(${text})) as c${i}_minlen`,
-      `max(length(${text})) as c${i}_maxlen`,
-    ];
-  };
   const aggregates = ['count(*) as "rows"'];
   names.forEach((name, i) => {
     const text = asText(name);
     const column = sqlIdentifier(name);
-    aggregates.push(`count(${column}) as c${i}_n`);
-    if (!textStatsDeferred[i]) aggregates.push(...textStats(i));
+    aggregates.push(
+      `count(${column}) as c${i}_n`,
+      `min(${text}) as c${i}_min`,
+      `max(${text}) as c${i}_max`,
+      `min(length(${text})) as c${i}_minlen`,
+      `max(length(${text})) as c${i}_maxlen`,
+    );
     if (!wholeFileInspected) aggregates.push(`approx_count_distinct(${text}) as c${i}_d`);
     const listed = [...candidates[i]!];
     if (listed.length) aggregates.push(topCountsAggregate(text, listed, `c${i}_top`));
@@ -483,20 +475,14 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     const temporal = temporalExpr(i);
     if (temporal) aggregates.push(`cast(min(${temporal}) as varchar) as c${i}_tmin`, `cast(max(${temporal}) as varchar) as c${i}_tmax`);
   });
-  const [firstPass] = await db.all<Record<string, unknown>>(`select ${aggregates.join(', ')} from ${source.relation}`);
-  if (!firstPass) throw new Error('the table could not be read');
-  let summary = firstPass;
+  const [summary] = await db.all<Record<string, unknown>>(`select ${aggregates.join(', ')} from ${source.relation}`);
+  if (!summary) throw new Error('the table could not be read');
   const rows = Number(summary.rows);
 
   const castableAll = (i: number) => {
     const nonNull = Number(summary[`c${i}_n`] ?? 0);
     return source.nativeTypes || summary[`c${i}_cast`] === undefined ? true : Number(summary[`c${i}_cast`]) === nonNull;
   };
-  const mixed = names.map((_, i) => i).filter((i) => textStatsDeferred[i] && !castableAll(i));
-  if (mixed.length) {
-    const [again] = await db.all<Record<string, unknown>>(`select ${mixed.flatMap(textStats).join(', ')} from ${source.relation}`);
-    summary = { ...summary, ...again };
-  }
   // Columns with no plan (no number in the sample) or values past the grid: a second pass, over
   // the exact range, for those columns only.
   const exactRange = (i: number) => rangePlan(toNumber(summary[`c${i}_nmin`]), toNumber(summary[`c${i}_nmax`]), false);
@@ -520,13 +506,6 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     binned = { ...summary, ...again };
   }
 
-  /** Every value the same, read from whichever minimum and maximum the pass took. */
-  const sameEnds = (i: number) => {
-    const [lo, hi] = (['_min', '_max'] as const).map(
-      (end) => summary[`c${i}${end}`] ?? summary[`c${i}_n${end.slice(1)}`] ?? summary[`c${i}_t${end.slice(1)}`],
-    );
-    return lo !== undefined && lo === hi;
-  };
   const columns: ColumnProfile[] = names.map((name, i) => {
     const nonNull = Number(summary[`c${i}_n`] ?? 0);
     const proposal = proposals[i]!;
@@ -548,7 +527,7 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     const defects = [...inspection.defects];
     const distinct = Math.min(Number((wholeFileInspected ? sampled : summary)[`c${i}_d`] ?? 0), nonNull);
     if (rows > 0 && nonNull === 0) defects.push({ code: 'all_null', count: rows, examples: [], message: DEFECT_MESSAGES.all_null });
-    else if (rows > 1 && nonNull === rows && sameEnds(i)) {
+    else if (rows > 1 && nonNull === rows && summary[`c${i}_min`] === summary[`c${i}_max`]) {
       defects.push({ code: 'constant', count: rows, examples: [], message: DEFECT_MESSAGES.constant });
     }
     const pick = (value: unknown): NumberLike => (value === null || value === undefined ? null : (value as NumberLike));
