@@ -44,6 +44,7 @@ import {
   type NearDuplicateResult,
 } from '../../src/modules/refinery/quality/minhash.js';
 import { writeResultsSection } from '../results.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SHARED = path.resolve(HERE, '../../../shared/data');
@@ -54,18 +55,7 @@ const PLANTED_SHARE = 0.02;
 const THRESHOLD = 0.8;
 const SHINGLE = 3;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(20_261_121);
+const random = seededRandom(20_261_121);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;

@@ -6,6 +6,7 @@
  */
 import type { EntityType } from '../../src/modules/deid/entities.js';
 import type { Places, Road } from './places.js';
+import { seededRandom } from '../../src/core/random.js';
 
 /** Kinds of hard negatives: text a detector must leave alone. */
 export const NEGATIVE_KINDS = [
@@ -27,18 +28,6 @@ export type Piece = string | { text: string; type: EntityType } | { text: string
 
 export const ent = (type: EntityType, text: string): Piece => ({ text, type });
 export const neg = (negative: NegativeKind, text: string): Piece => ({ text, negative });
-
-/** mulberry32: small, fast, and the same on every platform. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Surnames weighted roughly by frequency (김, 이, 박 first), then the rarer and two-syllable ones.
 const SURNAMES_COMMON = ['김', '이', '박', '최', '정', '강', '조', '윤', '장', '임'];
@@ -372,7 +361,7 @@ export class Values {
     seed: number,
     private readonly places: Places,
   ) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
     for (const d of places.districts) {
       const key = `${d.sido}|${d.sigungu}`;
       const list = this.districtsBySigungu.get(key) ?? [];

@@ -21,6 +21,7 @@ import Papa from 'papaparse';
 import { openDuckDb, sqlString } from '../../src/modules/refinery/duckdb.js';
 import { profilePath } from '../../src/modules/refinery/profile/index.js';
 import { writeResultsSection } from '../results.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const FULL_ROWS = 10_000_000;
 const ROWS = Number(process.env.BENCH_PROFILE_ROWS ?? FULL_ROWS);
@@ -52,20 +53,10 @@ const CITIES = [
 ];
 const WORDS = ['데이터', '인공지능', '학습용', '공공', '개방', '품질', '정제', '표준', '활용', '구축'];
 
-/** A deterministic pseudo-random stream (mulberry32), so every run writes the same file. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function generate(file: string, rows: number): Promise<void> {
   const partial = `${file}.partial`;
   const out = createWriteStream(partial, { highWaterMark: 4 * MB });
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   out.write('id,관리번호,기관명,지역,설명,등록일,금액,전화번호,점수,상태\n');
   let batch = '';

@@ -12,22 +12,11 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { seededRandom } from '../../src/core/random.js';
 
 const SUFFIXES = ['', ' 연도별 현황', ' 시군구별', ' 월별 통계', ' (2019년)', ' (2021년)', ' 상세', ' 목록', ' 표준데이터', ' 조회 서비스'];
 
 const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
-/** A small deterministic generator (mulberry32), so the corpus is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reads the catalog's rows (header first). */
 async function readCatalog(source: string): Promise<string[][]> {
@@ -54,7 +43,7 @@ export async function writeCorpus(source: string, target: string, total: number)
     col,
   ) as [number, number, number, number, number, number];
   const agencies = [...new Map(rows.map((r) => [r[AGENCY_CODE]!, r[AGENCY]!]))];
-  const next = random(20261121);
+  const next = seededRandom(20261121);
   const out = createWriteStream(target);
   let buffer = '';
   let written = 0;

@@ -19,6 +19,7 @@
  * commonly used for English. For English-only corpora pass `shingleSize: 5`.
  */
 import { UnionFind } from './union-find.js';
+import { mulberry32 } from '../../../core/random.js';
 
 export const DEFAULT_PERMUTATIONS = 128;
 export const DEFAULT_SHINGLE_SIZE = 3;
@@ -63,18 +64,6 @@ function fmix32(value: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/** A small fast PRNG (mulberry32) so hash parameters follow from the seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 let scratch = new Uint32Array(4096);
