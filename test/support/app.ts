@@ -20,6 +20,10 @@ export interface TestApp {
   platform: Platform;
   /** Signs in through the API; returns the cookie header and CSRF token to send back. */
   login(email: string, password?: string): Promise<{ cookie: string; csrf: string }>;
+  /** Signs in and makes an API token for `org`; returns the Authorization header to send. */
+  bearer(email: string, org: string, scopes?: string[]): Promise<Record<string, string>>;
+  /** Uploads `bytes` into a refinery dataset in one tus PATCH through inject(); returns the upload id. */
+  upload(headers: Record<string, string>, datasetId: string, bytes: Buffer, fileName: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -59,7 +63,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     version: 'test',
   });
   await app.ready();
-  return {
+  const testApp: TestApp = {
     app,
     platform,
     async login(email, password = 'datadam-demo') {
@@ -69,6 +73,43 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       if (!cookie) throw new Error('no session cookie');
       return { cookie: `datadam_session=${cookie.value}`, csrf: (response.json() as { csrfToken: string }).csrfToken };
     },
+    async bearer(email, org, scopes = ['read', 'write']) {
+      const { cookie, csrf } = await testApp.login(email);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { cookie, 'x-csrf-token': csrf },
+        payload: { org, name: 'test token', scopes },
+      });
+      if (response.statusCode !== 201) throw new Error(`token for ${email} in ${org}: ${response.statusCode} ${response.body}`);
+      return { authorization: `Bearer ${(response.json() as { token: string }).token}` };
+    },
+    async upload(headers, datasetId, bytes, fileName) {
+      const tus = { 'tus-resumable': '1.0.0' };
+      const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/uploads',
+        headers: {
+          ...headers,
+          ...tus,
+          'upload-length': String(bytes.length),
+          'upload-metadata': `filename ${b64(fileName)},datasetId ${b64(datasetId)}`,
+        },
+      });
+      if (created.statusCode !== 201) throw new Error(`upload of ${fileName}: ${created.statusCode} ${created.body}`);
+      const location = created.headers.location as string;
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: location,
+        headers: { ...headers, ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        payload: bytes,
+      });
+      if (patched.statusCode !== 204 || patched.headers['upload-offset'] !== String(bytes.length)) {
+        throw new Error(`upload of ${fileName}: PATCH ${patched.statusCode} ${patched.body}`);
+      }
+      return location.split('/').pop()!;
+    },
     async close() {
       await app.close();
       await platform.close();
@@ -76,6 +117,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }
 
 /** A test app for the enclosing describe. */

@@ -20,8 +20,6 @@ import type { DeidRun, DeidSamples } from './deid.service.js';
 const SECRET = 'the deid api test secret, long enough';
 process.env.DATADAM_DEID_SECRET = SECRET;
 
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-const TUS = { 'tus-resumable': '1.0.0' };
 const JOBS = ['refinery.ingest', 'refinery.profile', 'refinery.quality', 'deid.run'];
 
 /** A resident registration number whose check digit is right, as the detector expects. */
@@ -104,44 +102,11 @@ for (const engine of ENGINES) {
     let run: DeidRun;
     let output: VersionManifest;
 
-    async function tokenFor(email: string, org: string, scopes = ['read', 'write']): Promise<Record<string, string>> {
-      const { cookie, csrf } = await t.current.login(email);
-      const response = await t.current.app.inject({
-        method: 'POST',
-        url: '/api/v1/tokens',
-        headers: { cookie, 'x-csrf-token': csrf },
-        payload: { org, name: 'deid test', scopes },
-      });
-      expect(response.statusCode, response.body).toBe(201);
-      return { authorization: `Bearer ${(response.json() as { token: string }).token}` };
-    }
-
     const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = nia, payload?: unknown) =>
       t.current.app.inject({ method, url, headers, ...(payload !== undefined ? { payload: payload as string } : {}) });
 
-    async function upload(target: RefineryDataset, text: string, name: string): Promise<string> {
-      const bytes = Buffer.from(text, 'utf8');
-      const created = await t.current.app.inject({
-        method: 'POST',
-        url: '/api/v1/uploads',
-        headers: {
-          ...nia,
-          ...TUS,
-          'upload-length': String(bytes.length),
-          'upload-metadata': `filename ${b64(name)},datasetId ${b64(target.id)}`,
-        },
-      });
-      expect(created.statusCode, created.body).toBe(201);
-      const location = created.headers.location as string;
-      const patched = await t.current.app.inject({
-        method: 'PATCH',
-        url: location,
-        headers: { ...nia, ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-        payload: bytes,
-      });
-      expect(patched.statusCode, patched.body).toBe(204);
-      return location.split('/').pop()!;
-    }
+    const upload = (target: RefineryDataset, text: string, name: string) =>
+      t.current.upload(nia, target.id, Buffer.from(text, 'utf8'), name);
 
     async function waitForVersion(id: string, task: 'profile' | 'quality' = 'profile'): Promise<VersionManifest> {
       let current: VersionManifest | undefined;
@@ -177,12 +142,12 @@ for (const engine of ENGINES) {
     }
 
     beforeAll(async () => {
-      nia = await tokenFor('steward@demo.datadam.kr', 'nia');
-      niaReadOnly = await tokenFor('steward@demo.datadam.kr', 'nia', ['read']);
-      seoul = await tokenFor('steward.seoul@demo.datadam.kr', 'seoul');
-      consumer = await tokenFor('consumer@demo.datadam.kr', 'hangang-ai');
-      auditor = await tokenFor('auditor@demo.datadam.kr', 'operator', ['read']);
-      operator = await tokenFor('operator@demo.datadam.kr', 'operator');
+      nia = await t.current.bearer('steward@demo.datadam.kr', 'nia');
+      niaReadOnly = await t.current.bearer('steward@demo.datadam.kr', 'nia', ['read']);
+      seoul = await t.current.bearer('steward.seoul@demo.datadam.kr', 'seoul');
+      consumer = await t.current.bearer('consumer@demo.datadam.kr', 'hangang-ai');
+      auditor = await t.current.bearer('auditor@demo.datadam.kr', 'operator', ['read']);
+      operator = await t.current.bearer('operator@demo.datadam.kr', 'operator');
       worker = startWorker({
         queue: t.current.platform.queue,
         registry: t.current.platform.registry,

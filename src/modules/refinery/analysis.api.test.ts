@@ -22,8 +22,6 @@ import type { RefineryDataset, VersionManifest } from './refinery.service.js';
 const CRIME = readFileSync(
   new URL('../../../test/fixtures/datago-tabular/경찰청_범죄 발생 장소별 통계/경찰청_범죄 발생 장소별 통계_20201231.csv', import.meta.url),
 );
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-const TUS = { 'tus-resumable': '1.0.0' };
 const JOBS = ['refinery.ingest', 'refinery.profile', 'refinery.quality', 'refinery.recipe'];
 
 type Profile = ProfileReport & { files: Array<ProfileReport['files'][number] & { uploadedEncoding: string | null }> };
@@ -39,18 +37,6 @@ for (const engine of ENGINES) {
     let dataset: RefineryDataset;
     let version: VersionManifest;
 
-    async function tokenFor(email: string, org: string, scopes = ['read', 'write']): Promise<Record<string, string>> {
-      const { cookie, csrf } = await t.current.login(email);
-      const response = await t.current.app.inject({
-        method: 'POST',
-        url: '/api/v1/tokens',
-        headers: { cookie, 'x-csrf-token': csrf },
-        payload: { org, name: 'analysis test', scopes },
-      });
-      expect(response.statusCode, response.body).toBe(201);
-      return { authorization: `Bearer ${(response.json() as { token: string }).token}` };
-    }
-
     const call = (method: 'GET' | 'POST' | 'PUT', url: string, headers: Record<string, string> = nia, payload?: unknown) =>
       t.current.app.inject({ method, url, headers, ...(payload !== undefined ? { payload: payload as string } : {}) });
 
@@ -62,26 +48,8 @@ for (const engine of ENGINES) {
 
     /** Uploads the bytes (tus), makes a version of them and waits for its quality report. */
     async function versionOf(target: RefineryDataset, bytes: Buffer, name: string): Promise<VersionManifest> {
-      const created = await t.current.app.inject({
-        method: 'POST',
-        url: '/api/v1/uploads',
-        headers: {
-          ...nia,
-          ...TUS,
-          'upload-length': String(bytes.length),
-          'upload-metadata': `filename ${b64(name)},datasetId ${b64(target.id)}`,
-        },
-      });
-      expect(created.statusCode, created.body).toBe(201);
-      const location = created.headers.location as string;
-      const patched = await t.current.app.inject({
-        method: 'PATCH',
-        url: location,
-        headers: { ...nia, ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-        payload: bytes,
-      });
-      expect(patched.statusCode, patched.body).toBe(204);
-      const made = await call('POST', `/api/v1/refinery/datasets/${target.id}/versions`, nia, { uploads: [location.split('/').pop()] });
+      const uploadId = await t.current.upload(nia, target.id, bytes, name);
+      const made = await call('POST', `/api/v1/refinery/datasets/${target.id}/versions`, nia, { uploads: [uploadId] });
       expect(made.statusCode, made.body).toBe(202);
       const id = (made.json() as { version: { id: string } }).version.id;
       return waitForQuality(id);
@@ -104,10 +72,10 @@ for (const engine of ENGINES) {
     }
 
     beforeAll(async () => {
-      nia = await tokenFor('steward@demo.datadam.kr', 'nia');
-      seoul = await tokenFor('steward.seoul@demo.datadam.kr', 'seoul');
-      consumer = await tokenFor('consumer@demo.datadam.kr', 'hangang-ai');
-      auditor = await tokenFor('auditor@demo.datadam.kr', 'operator', ['read']);
+      nia = await t.current.bearer('steward@demo.datadam.kr', 'nia');
+      seoul = await t.current.bearer('steward.seoul@demo.datadam.kr', 'seoul');
+      consumer = await t.current.bearer('consumer@demo.datadam.kr', 'hangang-ai');
+      auditor = await t.current.bearer('auditor@demo.datadam.kr', 'operator', ['read']);
       worker = startWorker({
         queue: t.current.platform.queue,
         registry: t.current.platform.registry,

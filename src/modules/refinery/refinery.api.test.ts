@@ -35,21 +35,9 @@ for (const engine of ENGINES) {
     let dataset: RefineryDataset;
     let baseUrl: string;
 
-    async function tokenFor(email: string, org: string): Promise<Record<string, string>> {
-      const { cookie, csrf } = await t.current.login(email);
-      const response = await t.current.app.inject({
-        method: 'POST',
-        url: '/api/v1/tokens',
-        headers: { cookie, 'x-csrf-token': csrf },
-        payload: { org, name: 'refinery test', scopes: ['read', 'write'] },
-      });
-      expect(response.statusCode).toBe(201);
-      return { authorization: `Bearer ${(response.json() as { token: string }).token}` };
-    }
-
     beforeAll(async () => {
-      nia = await tokenFor('steward@demo.datadam.kr', 'nia');
-      seoul = await tokenFor('steward.seoul@demo.datadam.kr', 'seoul');
+      nia = await t.current.bearer('steward@demo.datadam.kr', 'nia');
+      seoul = await t.current.bearer('steward.seoul@demo.datadam.kr', 'seoul');
       const created = await t.current.app.inject({
         method: 'POST',
         url: '/api/v1/refinery/datasets',
@@ -65,28 +53,8 @@ for (const engine of ENGINES) {
     });
 
     /** An upload by raw tus requests through inject(); returns its id. */
-    async function rawUpload(bytes: Buffer, name: string, auth = nia): Promise<string> {
-      const created = await t.current.app.inject({
-        method: 'POST',
-        url: '/api/v1/uploads',
-        headers: {
-          ...auth,
-          ...TUS,
-          'upload-length': String(bytes.length),
-          'upload-metadata': `filename ${b64(name)},datasetId ${b64(dataset.id)}`,
-        },
-      });
-      expect(created.statusCode, created.body).toBe(201);
-      const location = created.headers.location as string;
-      const patched = await t.current.app.inject({
-        method: 'PATCH',
-        url: location,
-        headers: { ...auth, ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-        payload: bytes,
-      });
-      expect(patched.statusCode, patched.body).toBe(204);
-      expect(patched.headers['upload-offset']).toBe(String(bytes.length));
-      return location.split('/').pop()!;
+    function rawUpload(bytes: Buffer, name: string, auth = nia): Promise<string> {
+      return t.current.upload(auth, dataset.id, bytes, name);
     }
 
     /** An upload with tus-js-client over a real socket. */
