@@ -20,9 +20,11 @@
  *   request at a time, timed from the request to the parsed JSON: total, 20 ranked hits, and the
  *   counts of all eight facets;
  * - raw: the same search written straight for the engine through its plain driver (better-sqlite3,
- *   pg): the 20 best by the engine's own ranking (FTS5 `bm25`, PostgreSQL `ts_rank`) and one GROUP
- *   BY of the facet columns over every match (what the eight facets and the total add up from),
- *   with the same visibility and filters and the analyzer's terms.
+ *   pg), with the same visibility and filters and the analyzer's terms. SQLite: the plan the data
+ *   map uses — FTS5's rank order with the filter on each match's facet combination (migration
+ *   0012), the 20 best and their documents, and one count per combination; PostgreSQL: the 20 best
+ *   by `ts_rank` and one GROUP BY of the facet columns over every match. Either way the total and
+ *   the eight facets add up from the grouped counts.
  *
  * API and raw alternate query by query, so drift in the machine's load falls on both. The query
  * set is topics a data map's visitors type (Korean, English, mixed, some with facet filters);
@@ -297,13 +299,28 @@ function openSearcher(engine: Engine, db: DbConfig, apiUrl: string): Searcher {
             .all(...where.params);
           return groups.reduce((sum: number, g) => sum + Number((g as unknown[]).at(-1)), 0);
         }
+        // The plan the data map uses (migration 0012): FTS5 ranks and hands matches over best first,
+        // filters apply to each match's combination of facet values, and the facets are counted
+        // by combination number; conditions on `d` are on the combination.
         const match = ftsMatchQuery(analyzeQuery(query.q).terms);
-        const from = `catalog_fts join catalog_documents d on d.doc_no = catalog_fts.rowid where catalog_fts match ? and ${where.sql}`;
-        sqlite
-          .prepare(`select d.id, d.title, d.agency, bm25(catalog_fts, 4.0, 1.0) r from ${from} order by r limit ${LIMIT}`)
-          .all(match, ...where.params);
+        const best = sqlite
+          .prepare(
+            `select k.doc_no from catalog_fts join catalog_document_facets k on k.doc_no = catalog_fts.rowid
+             join catalog_facet_combinations d on d.combination_no = k.combination_no
+             where catalog_fts match ? and catalog_fts.rank match 'bm25(4.0, 1.0)' and ${where.sql} order by catalog_fts.rank limit ${LIMIT}`,
+          )
+          .pluck()
+          .all(match, ...where.params) as number[];
+        if (best.length > 0)
+          sqlite
+            .prepare(`select id, title, agency from catalog_documents where doc_no in (${best.map(() => '?').join(', ')})`)
+            .all(...best);
         const groups = sqlite
-          .prepare(`select ${FACET_COLUMNS}, count(*) n from ${from} group by ${FACET_COLUMNS}`)
+          .prepare(
+            `select ${FACET_COLUMNS}, g.n from (select k.combination_no, count(*) n from catalog_fts
+               join catalog_document_facets k on k.doc_no = catalog_fts.rowid where catalog_fts match ? group by k.combination_no) g
+             join catalog_facet_combinations d on d.combination_no = g.combination_no where ${where.sql}`,
+          )
           .raw()
           .all(match, ...where.params);
         return groups.reduce((sum: number, g) => sum + Number((g as unknown[]).at(-1)), 0);
@@ -487,9 +504,10 @@ function section(catalog: string, real: number, results: EngineResult[]): string
     '',
     '- API: `GET /api/v1/catalog/search?q=…&limit=20` to `datadam serve --no-worker` in its own process, anonymous, keep-alive, one request at a time, ' +
       'from the request to the parsed JSON (total, 20 hits ranked by BM25, counts of all eight facets).',
-    "- raw: the same search sent straight to the engine with its plain driver in the bench process: the 20 best by the engine's own ranking " +
-      '(FTS5 `bm25(catalog_fts, 4.0, 1.0)`; PostgreSQL `ts_rank`) and one GROUP BY of the facet columns over every match (the total and the ' +
-      "eight facets add up from it), with the same visibility (accepted) and filters and the analyzer's terms. API and raw must find the same number of hits, or the run stops.",
+    '- raw: the same search sent straight to the engine with its plain driver in the bench process, with the same visibility (accepted) and ' +
+      "filters and the analyzer's terms. SQLite: the data map's own plan (FTS5 rank order `bm25(4.0, 1.0)` filtered on each match's facet combination, " +
+      'the 20 best and their documents, one count per facet combination: migration 0012); PostgreSQL: the 20 best by `ts_rank` and one GROUP BY ' +
+      'of the facet columns over every match. The total and the eight facets add up from the counts. API and raw must find the same number of hits, or the run stops.',
     "- The query set is topics a data map's visitors type (bench/search/search.bench.ts: Korean, English, mixed; 10 with `format=CSV`, 10 with `domain=transport`). " +
       'Broad queries read a large share of all documents whatever the engine: browsing counts its facets once per index change ' +
       "(the API's first request) and keeps them until the index changes again; words in half of all titles (정보) are read and ranked in full.",

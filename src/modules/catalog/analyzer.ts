@@ -358,6 +358,9 @@ export function tsQuery(terms: readonly string[]): string | null {
 
 /** The title counts this many times a body occurrence (FTS5: `bm25(t, 4.0, 1.0)`; PostgreSQL: weight A vs D). */
 export const TITLE_WEIGHT = 4;
+/** BM25's term-frequency saturation and length normalisation, FTS5's constants. */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
 
 export type CorpusStats = {
   /** Number of documents. */
@@ -397,6 +400,18 @@ export function bm25(queryTerms: readonly string[], doc: AnalyzedDocument, stats
 }
 
 /**
+ * BM25's inverse document frequency of each term, as FTS5 computes it: ln((N − n + 0.5) / (n + 0.5)), at least 1e-6.
+ *
+ * @example bm25Idf(['응급'], { docCount: 2, avgLength: 5, docFreq: new Map([['응급', 1]]) }) // [1e-6]
+ */
+export function bm25Idf(terms: readonly string[], stats: CorpusStats): number[] {
+  return terms.map((term) => {
+    const n = stats.docFreq.get(term) ?? 0;
+    return Math.max(Math.log((stats.docCount - n + 0.5) / (n + 0.5)), 1e-6);
+  });
+}
+
+/**
  * `bm25` from what a database can count without handing the document over: for each distinct
  * query term (in `terms`' order) its occurrences in the title and the body, and the document's length in terms.
  *
@@ -410,12 +425,12 @@ export function bm25FromCounts(
   stats: CorpusStats,
   options: Bm25Options = {},
 ): number {
-  const { k1 = 1.2, b = 0.75, titleWeight = TITLE_WEIGHT, bodyWeight = 1 } = options;
+  const { k1 = BM25_K1, b = BM25_B, titleWeight = TITLE_WEIGHT, bodyWeight = 1 } = options;
   const norm = k1 * (1 - b + (b * length) / (stats.avgLength || 1));
+  const idfs = bm25Idf(terms, stats);
   let score = 0;
-  terms.forEach((term, i) => {
-    const n = stats.docFreq.get(term) ?? 0;
-    const idf = Math.max(Math.log((stats.docCount - n + 0.5) / (n + 0.5)), 1e-6);
+  terms.forEach((_, i) => {
+    const idf = idfs[i]!;
     const f = titleWeight * (counts[i]?.title ?? 0) + bodyWeight * (counts[i]?.body ?? 0);
     if (f > 0) score += (idf * f * (k1 + 1)) / (f + norm);
   });

@@ -9,13 +9,15 @@
  *   migration 0005, scored here by the analyzer's `bm25` (the same formula) over the corpus numbers
  *   that migration 0008's tables keep as documents are written.
  *
- * Either way a search reads each matching document once (`matches`): its facets, its summary and
- * its score, so the count, the facet counts and the ranking come from one pass.
+ * A search answers in two parts: how many documents match per combination of facet values (the
+ * total and every facet add up from it; on SQLite by combination numbers, migration 0012, without
+ * reading the documents), and the documents of the page asked for (on SQLite by relevance, in the
+ * order FTS5 hands matches over, reading no further than the page and its ties).
  */
-import { sql, type Expression, type Selectable, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type Selectable, type SelectQueryBuilder, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { chunks } from '../../core/collections.js';
 import type { DbCapabilities } from '../../core/ports.js';
-import { bm25FromCounts, ftsMatchQuery, tsQuery } from './analyzer.js';
+import { BM25_B, BM25_K1, TITLE_WEIGHT, bm25FromCounts, bm25Idf, ftsMatchQuery, tsQuery, type CorpusStats } from './analyzer.js';
 import type { CatalogDocumentRow, CatalogTables, DocumentKind } from './catalog.tables.js';
 
 /** Which documents a query may return: all, or the accepted ones plus every one of the listed organisations. */
@@ -62,8 +64,14 @@ export type MatchRow = Pick<
   score: number;
 };
 
+/** A search: a filter and the analyzer's terms every match holds. */
+export type SearchFilter = DocumentFilter & { terms: readonly string[] };
+
 /** Browsing orders; ties go to the newest, then the greatest id (title: the smallest id), as in the indexes of migration 0008. */
 export type BrowseOrder = 'newest' | 'title' | 'most_used';
+
+/** A search's orders: relevance (ties to the newest, then the greatest id), or a browsing order. */
+export type SearchOrder = 'relevance' | BrowseOrder;
 
 const FACET_COMBINATION_COLUMNS = [
   'd.org_id',
@@ -131,6 +139,47 @@ const INSERT_CHUNK = 500;
 
 const roundScore = (score: number) => Math.round(score * 1e6) / 1e6;
 
+/** Matches read past the k-th by relevance to find those that tie with it, before sorting every match instead. */
+const RANK_TIES_READ = 1000;
+
+export interface CatalogRepositoryOptions {
+  /** RANK_TIES_READ; tests lower it to take the path that sorts every match. */
+  rankTiesRead?: number;
+}
+
+/** FTS5's `bm25()` weights: the title column's, then the body's. */
+const FTS_BM25_WEIGHTS = `${TITLE_WEIGHT.toFixed(1)}, 1.0`;
+
+/**
+ * The analyzer's `bm25FromCounts` as a PostgreSQL expression over `d.tf` (the `termCounts` of
+ * `terms`) and `d.term_count`, with the same operations in the same order, so that it orders
+ * documents exactly as the scores computed from it in the application do.
+ */
+function bm25Sql(terms: readonly string[], stats: CorpusStats) {
+  const idfs = bm25Idf(terms, stats);
+  const norm = sql`(${BM25_K1}::float8 * (${1 - BM25_B}::float8 + (${BM25_B}::float8 * d.term_count) / ${stats.avgLength || 1}::float8))`;
+  const parts = terms.map((_, i) => {
+    const f = sql`(${TITLE_WEIGHT}::float8 * d.tf[${sql.lit(2 * i + 1)}] + d.tf[${sql.lit(2 * i + 2)}])`;
+    return sql`(${idfs[i]!}::float8 * ${f} * ${BM25_K1 + 1}::float8) / (${f} + ${norm})`;
+  });
+  return sql<number>`(${sql.join(parts, sql` + `)})`;
+}
+
+/** A browsing order as ORDER BY over the documents as `d` (migration 0008's indexes follow it). */
+function inBrowseOrder<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: BrowseOrder,
+): SelectQueryBuilder<DB, TB, O> {
+  const by: Array<[string, 'asc' | 'desc']> =
+    order === 'title'
+      ? [
+          ['d.title', 'asc'],
+          ['d.id', 'asc'],
+        ]
+      : [...(order === 'most_used' ? [['d.usage_count', 'desc'] as [string, 'desc']] : []), ['d.updated_at', 'desc'], ['d.id', 'desc']];
+  return by.reduce((q, [column, direction]) => q.orderBy(sql.ref(column), direction), query);
+}
+
 /**
  * Occurrences of each term in a document's title and body terms, as PostgreSQL counts them: an
  * int array [title₀, body₀, title₁, body₁, …]. Terms are space-separated, so with every space
@@ -176,7 +225,11 @@ class CorpusChange {
   }
 }
 
-export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities: Pick<DbCapabilities, 'fullText'>) {
+export function createCatalogRepository(
+  db: Kysely<CatalogTables>,
+  capabilities: Pick<DbCapabilities, 'fullText'>,
+  { rankTiesRead = RANK_TIES_READ }: CatalogRepositoryOptions = {},
+) {
   const fts5 = capabilities.fullText === 'fts5';
 
   /** Conditions on the document's own columns: visibility and facet filters. */
@@ -229,51 +282,154 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
     };
   }
 
+  const ftsMatch = (terms: readonly string[]) => sql<SqlBool>`catalog_fts match ${ftsMatchQuery(terms)}`;
+  const tsMatch = (terms: readonly string[]) => sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${tsQuery(terms)})`;
+
+  /**
+   * SQLite by relevance: FTS5 sorts its matches by rank itself and hands them over best first, so
+   * reading stops a little after the k-th, and only the documents of those that reach the k-th's
+   * score are read (ties there are broken by the caller). Filters apply to each match's
+   * combination of facet values (migration 0012), not to its document. When more than
+   * `rankTiesRead` matches tie with the k-th (a word in most documents: BM25's idf is at its floor
+   * and all of them score alike), the documents decide the order and are sorted in full.
+   */
+  async function bestRankedFts(filter: SearchFilter, k: number): Promise<MatchRow[]> {
+    const ranked = await db
+      .selectFrom('catalog_fts')
+      .innerJoin('catalog_document_facets as k', 'k.doc_no', 'catalog_fts.rowid')
+      .innerJoin('catalog_facet_combinations as d', 'd.combination_no', 'k.combination_no')
+      .where(ftsMatch(filter.terms))
+      .where(sql<SqlBool>`catalog_fts.rank match ${`bm25(${FTS_BM25_WEIGHTS})`}`)
+      .where((eb) => where(filter)(eb as unknown as Eb))
+      .select(['k.doc_no', sql<number>`catalog_fts.rank`.as('rank')])
+      .orderBy(sql`catalog_fts.rank`)
+      .limit(k + rankTiesRead)
+      .execute();
+    const scores = new Map<number, number>();
+    const kth = ranked.length >= k ? roundScore(-ranked[k - 1]!.rank) : -Infinity;
+    for (const row of ranked) {
+      const score = roundScore(-row.rank);
+      if (score < kth) break;
+      scores.set(Number(row.doc_no), score);
+    }
+    if (ranked.length === k + rankTiesRead && scores.size === ranked.length) return firstInOrderFts(filter, 'relevance', k);
+    const rows: MatchRow[] = [];
+    for (const docNos of chunks([...scores.keys()], INSERT_CHUNK)) {
+      const docs = await documents()
+        .where('d.doc_no', 'in', docNos)
+        .select([...MATCH_COLUMNS, 'd.doc_no'])
+        .execute();
+      for (const { doc_no, ...doc } of docs) rows.push({ ...doc, score: scores.get(Number(doc_no))! });
+    }
+    return rows;
+  }
+
+  /**
+   * SQLite in any order, relevance too: the matching documents read and sorted in full (by
+   * relevance, ties to the newest, then the greatest id).
+   */
+  async function firstInOrderFts(filter: SearchFilter, order: SearchOrder, k: number): Promise<MatchRow[]> {
+    const bm25 = sql<number>`-bm25(catalog_fts, ${sql.raw(FTS_BM25_WEIGHTS)})`;
+    const matching = db
+      .selectFrom('catalog_fts')
+      .innerJoin('catalog_documents as d', 'd.doc_no', 'catalog_fts.rowid')
+      .where(ftsMatch(filter.terms))
+      .where((eb) => where(filter)(eb as unknown as Eb))
+      .select([...MATCH_COLUMNS, bm25.as('score')]);
+    const rows = await (
+      order === 'relevance'
+        ? matching
+            .orderBy(sql`round(${bm25} * 1e6)`, 'desc')
+            .orderBy('d.updated_at', 'desc')
+            .orderBy('d.id', 'desc')
+        : inBrowseOrder(matching, order)
+    )
+      .limit(k)
+      .execute();
+    for (const row of rows) row.score = roundScore(row.score);
+    return rows;
+  }
+
+  /**
+   * PostgreSQL: each query term counted in each match's title and body in SQL (only a page of
+   * rows crosses the wire), ordered there (by relevance: BM25 over those counts, the formula of
+   * the analyzer's `bm25FromCounts`), and the page's scores computed here by that function, so
+   * they equal SQLite's.
+   */
+  async function firstMatchesPostgres(filter: SearchFilter, order: SearchOrder, k: number): Promise<MatchRow[]> {
+    const terms = [...new Set(filter.terms)];
+    const stats = await corpusStats(terms);
+    const counted = documents()
+      .where(tsMatch(filter.terms))
+      .where(where(filter))
+      .select([...MATCH_COLUMNS, 'd.term_count', termCounts(terms).as('tf')]);
+    const page =
+      order === 'relevance'
+        ? await db
+            .selectFrom(counted.as('d'))
+            .selectAll()
+            .orderBy(sql`round(${bm25Sql(terms, stats)} * 1e6)`, 'desc')
+            .orderBy('d.updated_at', 'desc')
+            .orderBy('d.id', 'desc')
+            .limit(k)
+            .execute()
+        : await inBrowseOrder(counted, order).limit(k).execute();
+    return page.map(({ term_count, tf, ...row }) => ({
+      ...row,
+      score: roundScore(
+        bm25FromCounts(
+          terms,
+          terms.map((_, i) => ({ title: tf[2 * i]!, body: tf[2 * i + 1]! })),
+          Number(term_count),
+          stats,
+        ),
+      ),
+    }));
+  }
+
   const repo = {
     // ---------------------------------------------------------------- search
 
     /**
-     * Every document the filter matches, each read once with its score (0 without terms). The
-     * caller counts, facets and orders them.
+     * How many documents a search matches per combination of facet values (the caller adds them
+     * up into the total and each facet's counts). SQLite counts the matches' combination numbers
+     * (migration 0012) and filters the few combinations afterwards, never reading a matching
+     * document; PostgreSQL groups the matching rows it reads from the heap anyway.
      */
-    matches: async (filter: DocumentFilter): Promise<MatchRow[]> => {
-      const terms = filter.terms;
-      if (terms === undefined) {
-        return (await documents().where(where(filter)).select(MATCH_COLUMNS).execute()).map((r) => ({ ...r, score: 0 }));
-      }
-      if (fts5) {
-        const rows = await db
-          .selectFrom('catalog_fts')
-          .innerJoin('catalog_documents as d', 'd.doc_no', 'catalog_fts.rowid')
-          .where(sql<SqlBool>`catalog_fts match ${ftsMatchQuery(terms)}`)
-          .where((eb) => where(filter)(eb as unknown as Eb))
-          .select([...MATCH_COLUMNS, sql<number>`-bm25(catalog_fts, 4.0, 1.0)`.as('score')])
-          .execute();
-        for (const row of rows) row.score = roundScore(row.score);
-        return rows;
-      }
-      // PostgreSQL counts each query term in the title and the body itself, so only a few numbers
-      // per match cross the wire instead of every matching document's terms.
-      const distinct = [...new Set(terms)];
-      const [rows, stats] = await Promise.all([
-        documents()
-          .where(sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${tsQuery(terms)})`)
-          .where(where(filter))
-          .select([...MATCH_COLUMNS, 'd.term_count', termCounts(distinct).as('tf')])
-          .execute(),
-        corpusStats(terms),
-      ]);
-      return rows.map(({ term_count, tf, ...row }) => ({
-        ...row,
-        score: roundScore(
-          bm25FromCounts(
-            distinct,
-            distinct.map((_, i) => ({ title: tf[2 * i]!, body: tf[2 * i + 1]! })),
-            Number(term_count),
-            stats,
-          ),
-        ),
-      }));
+    matchCombinations: async (filter: SearchFilter): Promise<Array<FacetCombination & { count: number }>> => {
+      const rows = fts5
+        ? await db
+            .selectFrom(
+              db
+                .selectFrom('catalog_fts')
+                .innerJoin('catalog_document_facets as k', 'k.doc_no', 'catalog_fts.rowid')
+                .where(ftsMatch(filter.terms))
+                .select(['k.combination_no', (eb) => eb.fn.countAll<number>().as('n')])
+                .groupBy('k.combination_no')
+                .as('g'),
+            )
+            .innerJoin('catalog_facet_combinations as d', 'd.combination_no', 'g.combination_no')
+            .where((eb) => where(filter)(eb as unknown as Eb))
+            .select([...FACET_COMBINATION_COLUMNS, 'g.n'])
+            .execute()
+        : await documents()
+            .where(tsMatch(filter.terms))
+            .where(where(filter))
+            .select([...FACET_COMBINATION_COLUMNS, (eb) => eb.fn.countAll<number>().as('n')])
+            .groupBy([...FACET_COMBINATION_COLUMNS])
+            .execute();
+      return rows.map(({ n, ...combination }) => ({ ...combination, count: Number(n) }));
+    },
+
+    /**
+     * Documents a search matches that hold its first `k` in `order`, with their scores: exactly
+     * those, or on SQLite by relevance also every document that ties with the k-th (the caller
+     * orders them and breaks the ties).
+     */
+    firstMatches: async (filter: SearchFilter, order: SearchOrder, k: number): Promise<MatchRow[]> => {
+      if (k <= 0) return [];
+      if (fts5) return order === 'relevance' ? bestRankedFts(filter, k) : firstInOrderFts(filter, order, k);
+      return firstMatchesPostgres(filter, order, k);
     },
 
     /**
@@ -310,14 +466,10 @@ export function createCatalogRepository(db: Kysely<CatalogTables>, capabilities:
 
     /** A page of the documents a filter without terms matches, in one of the browsing orders (through indexes). */
     browse: async (filter: Omit<DocumentFilter, 'terms'>, order: BrowseOrder, offset: number, limit: number): Promise<MatchRow[]> => {
-      let query = documents().where(where(filter)).select(MATCH_COLUMNS);
-      query =
-        order === 'title'
-          ? query.orderBy('d.title', 'asc').orderBy('d.id', 'asc')
-          : (order === 'most_used' ? query.orderBy('d.usage_count', 'desc') : query)
-              .orderBy('d.updated_at', 'desc')
-              .orderBy('d.id', 'desc');
-      const rows = await query.limit(limit).offset(offset).execute();
+      const rows = await inBrowseOrder(documents().where(where(filter)).select(MATCH_COLUMNS), order)
+        .limit(limit)
+        .offset(offset)
+        .execute();
       return rows.map((r) => ({ ...r, score: 0 }));
     },
 

@@ -11,10 +11,11 @@
  * the same BM25 (FTS5's own `bm25()` on SQLite, the analyzer's `bm25` over the same corpus numbers on
  * PostgreSQL), so they return the same results in the same order with the same scores.
  *
- * Cost: a search with words reads each matching document once (count, facets and order come from
- * that one pass); browsing without words counts and facets through GROUP BY, and keeps those counts
- * until the index next changes (its generation), since the data map's first page is the same for
- * every visitor.
+ * Cost: a search with words counts its matches per combination of facet values (the total and
+ * every facet add up from those), then reads only the documents of the page it shows (by
+ * relevance, SQLite's FTS5 hands matches over best first); browsing without words counts and facets
+ * through GROUP BY, and keeps those counts until the index next changes (its generation), since the
+ * data map's first page is the same for every visitor.
  */
 import { can, type Actor } from '../../core/auth/policy.js';
 import { badRequest } from '../../core/errors.js';
@@ -384,9 +385,13 @@ export function createCatalogService({ repo }: CatalogServiceDeps) {
     }
     const terms = analyzeQuery(q).terms;
     if (terms.length === 0) return { total: 0, results: [], facets: emptyFacets() };
-    const rows = await repo.matches({ ...filter, terms });
-    const page = firstInOrder(rows, COMPARE[query.sort ?? 'relevance'], offset + limit).slice(offset);
-    return { total: rows.length, results: page.map(toHit), facets: facetCounts(rows) };
+    const search = { ...filter, terms };
+    const sort = query.sort ?? 'relevance';
+    const combinations = await repo.matchCombinations(search);
+    const total = combinations.reduce((sum, c) => sum + c.count, 0);
+    const candidates = limit === 0 || offset >= total ? [] : await repo.firstMatches(search, sort, offset + limit);
+    const page = firstInOrder(candidates, COMPARE[sort], offset + limit).slice(offset);
+    return { total, results: page.map(toHit), facets: facetCounts(combinations) };
   }
 
   return {

@@ -52,6 +52,16 @@ export interface CatalogFtsRow {
   body_terms: string;
 }
 
+/** SQLite only (migration 0012): each distinct combination of a document's facet values, numbered. */
+export interface CatalogFacetCombinationRow extends Pick<
+  CatalogDocumentRow,
+  'status' | 'org_id' | 'agency' | 'domain' | 'modality' | 'readiness' | 'provision_scope' | 'personal_info' | 'year' | 'formats'
+> {
+  combination_no: Generated<number>;
+  /** The values as a JSON array: what makes a combination unique. */
+  combination_key: string;
+}
+
 export interface CatalogTables {
   catalog_documents: CatalogDocumentRow;
   catalog_state: CatalogStateRow;
@@ -59,6 +69,10 @@ export interface CatalogTables {
   catalog_term_stats: { term: string; docs: number };
   /** SQLite only. */
   catalog_fts: CatalogFtsRow;
+  /** SQLite only, kept by triggers (migration 0012). */
+  catalog_facet_combinations: CatalogFacetCombinationRow;
+  /** SQLite only, kept by triggers: each document's combination. */
+  catalog_document_facets: { doc_no: number; combination_no: number };
   census_entries: CensusEntryRow;
   organizations: OrganizationRow;
 }

@@ -10,6 +10,7 @@ import * as m0008 from './0008_catalog_ranking.js';
 import * as m0009 from './0009_refinery.js';
 import * as m0010 from './0010_refinery_analysis.js';
 import * as m0011 from './0011_deid.js';
+import * as m0012 from './0012_catalog_facet_combinations.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_refinery': m0009,
   '0010_refinery_analysis': m0010,
   '0011_deid': m0011,
+  '0012_catalog_facet_combinations': m0012,
 };
