@@ -17,6 +17,7 @@ import { registerCatalogCommands } from './catalog.js';
 import { registerHarvestCommands } from './harvest.js';
 import { registerCensusCommands } from './census.js';
 import { registerDeidCommands } from './deid.js';
+import { registerEvaluateCommands } from './evaluate.js';
 import { registerProfileCommands } from './profile.js';
 import { registerQualityCommands } from './quality.js';
 import { registerRefineCommands } from './refine.js';
@@ -251,6 +252,7 @@ export function buildProgram(): Command {
   registerQualityCommands(program, { dataCommand, action, withPlatform });
   registerRefineCommands(program, { dataCommand, action });
   registerDeidCommands(program, { dataCommand, action });
+  registerEvaluateCommands(program, { action });
 
   return program;
 }
