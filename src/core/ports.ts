@@ -197,3 +197,32 @@ export type HttpFetch = (url: string, options: HttpFetchOptions) => Promise<Http
  * those). `HttpFetch` checks again at fetch time, after DNS resolution.
  */
 export type OutboundUrlCheck = (url: string) => Promise<string | null>;
+
+/** What was used, by whom, under what, and how much: one usage event (issue 8 records them, issue 9 keeps them verifiably). */
+export interface UsageEventInput {
+  /**
+   * The same use retried (a re-sent request, a job run twice, a restart) carries the same key and
+   * is recorded once.
+   */
+  idempotencyKey: string;
+  /** 'download' (a whole file), 'range' (a byte range of one), 'archive' (a whole release), later safe-zone reads. */
+  kind: string;
+  datasetId: string;
+  releaseId?: string | null;
+  /** The file within the release. */
+  path?: string | null;
+  orgId?: string | null;
+  userId?: string | null;
+  grantId?: string | null;
+  purpose?: string | null;
+  quantity: number;
+  unit: 'bytes' | 'records' | 'tokens' | 'compute_seconds';
+  /** ISO 8601; when the use completed. */
+  occurredAt: string;
+}
+
+/** Where usage events go: recorded durably (acknowledged = survives a crash) and exactly once per idempotency key. */
+export interface UsageRecorder {
+  /** `duplicate`: the key was recorded before (nothing new was written); `seq`: the event's place in the record. */
+  record(event: UsageEventInput): Promise<{ seq: number; duplicate: boolean }>;
+}
