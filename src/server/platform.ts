@@ -41,6 +41,8 @@ import { createDeidEngine } from '../modules/deid/deid.engine.js';
 import { deidJobs } from '../modules/deid/deid.jobs.js';
 import { createDeidRepository } from '../modules/deid/deid.repository.js';
 import { createDeidService, type DeidService } from '../modules/deid/deid.service.js';
+import { createEvaluationRepository } from '../modules/evaluation/evaluation.repository.js';
+import { createEvaluationService, type EvaluationService } from '../modules/evaluation/evaluation.service.js';
 
 export interface Platform {
   config: Config;
@@ -65,6 +67,8 @@ export interface Platform {
   ingest: IngestEngine;
   /** De-identification runs on refinery versions. */
   deid: DeidService;
+  /** Evaluation rounds: rubrics, panels, demand, selections. */
+  evaluation: EvaluationService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -162,6 +166,8 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     env: process.env,
   });
 
+  const evaluation = createEvaluationService({ repo: createEvaluationRepository(database.db), clock, catalog });
+
   const jobs: JobSpec[] = [
     ...identityJobs(identity),
     ...censusJobs(census, censusFiles),
@@ -195,6 +201,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     uploads,
     ingest,
     deid,
+    evaluation,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),

@@ -62,6 +62,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     refinery: platform.refinery,
     uploads: platform.uploads,
     deid: platform.deid,
+    evaluation: platform.evaluation,
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

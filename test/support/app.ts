@@ -57,6 +57,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
     refinery: platform.refinery,
     uploads: platform.uploads,
     deid: platform.deid,
+    evaluation: platform.evaluation,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,

@@ -25,6 +25,7 @@ export async function renderOpenApi(): Promise<string> {
       refinery: platform.refinery,
       uploads: platform.uploads,
       deid: platform.deid,
+      evaluation: platform.evaluation,
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),

@@ -50,6 +50,16 @@ const hasRoleIn = (a: UserActor, orgId: string | undefined, role: Role) =>
 const isAuditor = (a: UserActor) => a.memberships.some((m) => m.role === 'auditor');
 /** An agency's census is filled in by its stewards; its org_admin may stand in for them. */
 const isStewardOf = (a: UserActor, orgId: string | undefined) => hasRoleIn(a, orgId, 'steward') || hasRoleIn(a, orgId, 'org_admin');
+/** An expert evaluator (평가위원), in whatever organisation holds the role. */
+const isEvaluator = (a: UserActor) => a.memberships.some((m) => m.role === 'evaluator');
+/** A consumer of data (이용자): a member of a company or research organisation (of `orgId`, when given) who may speak for it. */
+const isConsumerOf = (a: UserActor, orgId: string | undefined) =>
+  a.memberships.some(
+    (m) =>
+      (orgId === undefined || m.orgId === orgId) &&
+      (m.orgKind === 'company' || m.orgKind === 'research') &&
+      (m.role === 'consumer' || m.role === 'org_admin' || m.role === 'steward'),
+  );
 
 const RULES = {
   /** Name, kind: public facts about any organisation. */
@@ -87,6 +97,18 @@ const RULES = {
   'refinery.read_all': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
   /** Create datasets, upload files, make versions: the agency's stewards, and the operator who runs the refinery. */
   'refinery.edit': { scope: 'write', allow: (a, org) => isOperator(a) || isStewardOf(a, org) },
+  /** Evaluation rounds: rubrics, candidates, panels, status, selections: the operator. */
+  'evaluation.manage': { scope: 'write', allow: (a) => isOperator(a) },
+  /** Every round, its scores, reliability, demand and selections: the operator and auditors. */
+  'evaluation.read': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  /** The entries an evaluator is assigned (blind: their own scores only). */
+  'evaluation.review': { scope: 'read', allow: (a) => isEvaluator(a) },
+  /** Score assigned entries, declare a conflict of interest. */
+  'evaluation.score': { scope: 'write', allow: (a) => isEvaluator(a) },
+  /** See open rounds and the organisation's own demand statements. */
+  'evaluation.demand_read': { scope: 'read', allow: (a, org) => isConsumerOf(a, org) },
+  /** State demand for entries on behalf of a company or research organisation. */
+  'evaluation.demand': { scope: 'write', allow: (a, org) => isConsumerOf(a, org) },
 } satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof RULES;

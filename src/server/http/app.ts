@@ -33,6 +33,8 @@ import { registerDatasetRoutes } from '../../modules/catalog/dataset.routes.js';
 import type { DatasetsService } from '../../modules/catalog/datasets.service.js';
 import { registerDeidRoutes } from '../../modules/deid/deid.routes.js';
 import type { DeidService } from '../../modules/deid/deid.service.js';
+import { registerEvaluationRoutes } from '../../modules/evaluation/evaluation.routes.js';
+import type { EvaluationService } from '../../modules/evaluation/evaluation.service.js';
 import { registerHarvestRoutes } from '../../modules/catalog/harvest.routes.js';
 import type { HarvestService } from '../../modules/catalog/harvest.service.js';
 import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
@@ -67,6 +69,8 @@ export interface AppDeps {
   uploads?: UploadService;
   /** De-identification runs on refinery versions; their routes are left out without it. */
   deid?: DeidService;
+  /** Evaluation and selection; its routes are left out without it. */
+  evaluation?: EvaluationService;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -255,6 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   if (deps.refinery) registerRefineryRoutes(app, { refinery: deps.refinery });
   if (deps.uploads) registerUploadRoutes(app, { uploads: deps.uploads });
   if (deps.deid) registerDeidRoutes(app, { deid: deps.deid });
+  if (deps.evaluation) registerEvaluationRoutes(app, { evaluation: deps.evaluation });
   if (deps.datasets) registerDatasetRoutes(app, { datasets: deps.datasets, webRoot: deps.webRoot });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 

@@ -11,6 +11,8 @@ import * as m0009 from './0009_refinery.js';
 import * as m0010 from './0010_refinery_analysis.js';
 import * as m0011 from './0011_deid.js';
 import * as m0012 from './0012_catalog_facet_combinations.js';
+import * as m0013 from './0013_evaluation.js';
+import * as m0014 from './0014_distribution.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -29,4 +31,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_refinery_analysis': m0010,
   '0011_deid': m0011,
   '0012_catalog_facet_combinations': m0012,
+  '0013_evaluation': m0013,
+  '0014_distribution': m0014,
 };
