@@ -111,12 +111,12 @@ describe('web app in chromium', () => {
 
   it('sends a visitor of a module page to the login and back, to an honest "coming soon"', async () => {
     const page = await newPage();
-    await page.goto('/evaluation');
-    await page.waitForURL(/\/login\?redirect=%2Fevaluation$/);
+    await page.goto('/vouchers');
+    await page.waitForURL(/\/login\?redirect=%2Fvouchers$/);
     const response = await signIn(page, DEMO_OPERATOR.password);
     expect(response.status()).toBe(200);
-    await page.waitForURL(`${server.url}/evaluation`);
-    await heading(page).filter({ hasText: ko.modules.evaluation!.full }).waitFor();
+    await page.waitForURL(`${server.url}/vouchers`);
+    await heading(page).filter({ hasText: ko.modules.vouchers!.full }).waitFor();
     await page.getByRole('heading', { name: ko.module.comingSoonTitle }).waitFor();
     // The main menu reaches every module with the keyboard alone (and, for an operator, harvesting).
     const nav = page.getByRole('navigation', { name: ko.header.mainNav });

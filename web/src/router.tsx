@@ -21,6 +21,10 @@ import { ModulePage } from './pages/ModulePage';
 import { validateDataMapSearch } from './pages/datamap/catalogApi';
 import { DataMapPage } from './pages/datamap/DataMapPage';
 import { DeidHomePage } from './pages/deid/DeidHomePage';
+import { DemandPage } from './pages/evaluation/DemandPage';
+import { EvaluationHomePage } from './pages/evaluation/EvaluationHomePage';
+import { MyAssignmentsPage } from './pages/evaluation/MyAssignmentsPage';
+import { RoundPage, validateRoundSearch } from './pages/evaluation/RoundPage';
 import { DatasetPage } from './pages/datamap/DatasetPage';
 import { HarvestPage } from './pages/harvest/HarvestPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -63,7 +67,7 @@ async function requireSession({ context, location }: { context: RouterContext; l
   if (!session) throw redirect({ href: `/login?${new URLSearchParams({ redirect: location.href }).toString()}` });
 }
 
-type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid'>;
+type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid' | 'evaluation'>;
 
 function moduleRoute<K extends PlaceholderModule>(key: K) {
   return createRoute({
@@ -189,6 +193,36 @@ const deidRunRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/deid/DeidRunPage'), 'DeidRunPage'),
 });
 
+/** Evaluation and selection: the rounds, one round's steps (operator), an evaluator's entries, the demand survey. */
+const evaluationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/evaluation',
+  beforeLoad: requireSession,
+  component: EvaluationHomePage,
+});
+
+const evaluationMyRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/evaluation/my',
+  beforeLoad: requireSession,
+  component: MyAssignmentsPage,
+});
+
+const evaluationRoundRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/evaluation/rounds/$id',
+  beforeLoad: requireSession,
+  validateSearch: validateRoundSearch,
+  component: RoundPage,
+});
+
+const evaluationDemandRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/evaluation/rounds/$id/demand',
+  beforeLoad: requireSession,
+  component: DemandPage,
+});
+
 /** The module's earlier address. */
 const oldDataMapRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -214,10 +248,15 @@ const routeTree = rootRoute.addChildren([
   refineryInspectionRoute,
   deidRoute,
   deidRunRoute,
+  evaluationRoute,
+  evaluationMyRoute,
+  evaluationRoundRoute,
+  evaluationDemandRoute,
   oldDataMapRoute,
-  ...MODULES.filter((key): key is PlaceholderModule => key !== 'census' && key !== 'data-map' && key !== 'refinery' && key !== 'deid').map(
-    moduleRoute,
-  ),
+  ...MODULES.filter(
+    (key): key is PlaceholderModule =>
+      key !== 'census' && key !== 'data-map' && key !== 'refinery' && key !== 'deid' && key !== 'evaluation',
+  ).map(moduleRoute),
 ]);
 
 /**
