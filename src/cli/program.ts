@@ -17,7 +17,9 @@ import { registerCatalogCommands } from './catalog.js';
 import { registerHarvestCommands } from './harvest.js';
 import { registerCensusCommands } from './census.js';
 import { registerDeidCommands } from './deid.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerEvaluateCommands } from './evaluate.js';
+import { registerGetCommand } from './get.js';
 import { registerProfileCommands } from './profile.js';
 import { registerQualityCommands } from './quality.js';
 import { registerRefineCommands } from './refine.js';
@@ -252,7 +254,9 @@ export function buildProgram(): Command {
   registerQualityCommands(program, { dataCommand, action, withPlatform });
   registerRefineCommands(program, { dataCommand, action });
   registerDeidCommands(program, { dataCommand, action });
+  registerLedgerCommands(program, { dataCommand, action });
   registerEvaluateCommands(program, { action });
+  registerGetCommand(program, { action });
 
   return program;
 }

@@ -50,6 +50,15 @@ export interface Config {
   harvestAllowPrivate: boolean;
   /** The refinery's ingest limits (docs/refinery.md). */
   refinery: RefineryLimits;
+  /** Fair sharing of download bandwidth (docs/access-and-downloads.md). */
+  downloads: DownloadLimits;
+}
+
+export interface DownloadLimits {
+  /** Downloads one person (or anonymous address) may run at once; DATADAM_DOWNLOAD_CONCURRENCY, default 4. */
+  maxConcurrent: number;
+  /** Bytes per second over all of one person's downloads; DATADAM_DOWNLOAD_RATE_BYTES, default unlimited. */
+  rateBytesPerSecond: number | undefined;
 }
 
 export interface RefineryLimits {
@@ -119,6 +128,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     maxUploadBytes: Number(env.DATADAM_MAX_UPLOAD_BYTES ?? 512 * 1024 * 1024),
     harvestAllowPrivate: env.DATADAM_HARVEST_ALLOW_PRIVATE === 'true',
     refinery: loadRefineryLimits(env),
+    downloads: {
+      maxConcurrent: Math.floor(positiveNumber(env, 'DATADAM_DOWNLOAD_CONCURRENCY', 4)),
+      rateBytesPerSecond: env.DATADAM_DOWNLOAD_RATE_BYTES ? Math.floor(positiveNumber(env, 'DATADAM_DOWNLOAD_RATE_BYTES', 1)) : undefined,
+    },
   };
 }
 

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import type { BlobStore, HttpFetch, JobSpec, OidcProvider, ScheduledJob } from '../core/ports.js';
+import type { BlobStore, HttpFetch, JobSpec, OidcProvider, ScheduledJob, UsageRecorder } from '../core/ports.js';
 import { catalogJobs, catalogSchedules } from '../modules/catalog/catalog.jobs.js';
 import { createCatalogRepository } from '../modules/catalog/catalog.repository.js';
 import { createCatalogService, type CatalogService } from '../modules/catalog/catalog.service.js';
@@ -43,6 +43,19 @@ import { createDeidRepository } from '../modules/deid/deid.repository.js';
 import { createDeidService, type DeidService } from '../modules/deid/deid.service.js';
 import { createEvaluationRepository } from '../modules/evaluation/evaluation.repository.js';
 import { createEvaluationService, type EvaluationService } from '../modules/evaluation/evaluation.service.js';
+import { createAccessRepository } from '../modules/distribution/access.repository.js';
+import { createAccessService, type AccessService } from '../modules/distribution/access.service.js';
+import { createBandwidthShares, type BandwidthShares } from '../modules/distribution/bandwidth.js';
+import { createDownloadsService, type DownloadsService } from '../modules/distribution/downloads.service.js';
+import { createPreviewer } from '../modules/distribution/preview.js';
+import { createDbUsageRecorder } from '../modules/distribution/usage-recorder.js';
+import { createLayoutEngine } from '../modules/distribution/hf-layout.js';
+import { createReleasesRepository } from '../modules/distribution/releases.repository.js';
+import { createReleasesService, type ReleasesService } from '../modules/distribution/releases.service.js';
+import { loadLedgerKeys } from '../modules/ledger/ledger.keys.js';
+import { ledgerJobs, ledgerSchedules } from '../modules/ledger/ledger.jobs.js';
+import { createLedgerRepository } from '../modules/ledger/ledger.repository.js';
+import { createLedgerService, type LedgerService } from '../modules/ledger/ledger.service.js';
 
 export interface Platform {
   config: Config;
@@ -69,6 +82,18 @@ export interface Platform {
   deid: DeidService;
   /** Evaluation rounds: rubrics, panels, demand, selections. */
   evaluation: EvaluationService;
+  /** Releases: immutable, versioned, in the Hugging Face layout, with their metadata. */
+  releases: ReleasesService;
+  /** Access to releases: licences, conditional requests, grants. */
+  access: AccessService;
+  /** Downloads of released files, archives, previews. */
+  downloads: DownloadsService;
+  /** Fair sharing of download bandwidth per person, in this process. */
+  downloadShares: BandwidthShares;
+  /** Where usage events go (issue 9 may replace it with the ledger's). */
+  usage: UsageRecorder;
+  /** The usage ledger: group-committed ingestion, the Merkle log, signed tree heads, proofs, aggregates. */
+  ledger: LedgerService;
   oidc: OidcProvider | undefined;
   readinessChecks: Record<string, () => Promise<void>>;
   close(): Promise<void>;
@@ -127,7 +152,24 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     ...(options.harvest?.leaseMs !== undefined ? { leaseMs: options.harvest.leaseMs } : {}),
     ...(options.harvest?.maxPages !== undefined ? { maxPages: options.harvest.maxPages } : {}),
   });
-  const datasets = createDatasetsService({ census, catalog, identity, publicUrl: config.publicUrl });
+  const datasets = createDatasetsService({
+    census,
+    catalog,
+    identity,
+    publicUrl: config.publicUrl,
+    // The lineage on dataset pages: census entry → refinery dataset → releases (made further down).
+    releasesOf: async (actor, entryId) =>
+      (await releases.listForCensusEntry(actor, entryId)).map((r) => ({
+        id: r.id,
+        datasetId: r.datasetId,
+        versionId: r.versionId,
+        semver: r.semver,
+        tier: r.tier,
+        createdAt: r.createdAt,
+        withdrawnAt: r.withdrawnAt,
+        url: r.links.self,
+      })),
+  });
 
   const refineryLimits = config.refinery;
   const refineryRepo = createRefineryRepository(database.db);
@@ -168,6 +210,40 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
 
   const evaluation = createEvaluationService({ repo: createEvaluationRepository(database.db), clock, catalog });
 
+  // The ledger signs with a key derived from the platform secret (or DATADAM_LEDGER_KEY), the same in every process.
+  const secret = loadOrCreateSecret(config);
+  const ledger = createLedgerService({
+    repo: createLedgerRepository(database.db, database.capabilities),
+    clock,
+    keys: loadLedgerKeys({ secret, pem: process.env.DATADAM_LEDGER_KEY }),
+  });
+
+  // Releases convert tabular files to Parquet in scratch folders here.
+  const releases = createReleasesService({
+    repo: createReleasesRepository(database.db),
+    blobs: blobStore,
+    layout: createLayoutEngine({
+      blobs: blobStore,
+      materialize: (files, dir) => ingest.materialize(files, dir),
+      workDir: path.join(config.dataDir, 'work', 'releases'),
+    }),
+    clock,
+    publicUrl: config.publicUrl,
+  });
+
+  const usage = createDbUsageRecorder(database.db, clock);
+  const accessRepo = createAccessRepository(database.db);
+  const access = createAccessService({ repo: accessRepo, clock });
+  const downloads = createDownloadsService({
+    repo: accessRepo,
+    access,
+    blobs: blobStore,
+    usage,
+    clock,
+    previewer: createPreviewer({ blobs: blobStore, workDir: path.join(config.dataDir, 'work', 'preview') }),
+  });
+  const downloadShares = createBandwidthShares(config.downloads);
+
   const jobs: JobSpec[] = [
     ...identityJobs(identity),
     ...censusJobs(census, censusFiles),
@@ -175,16 +251,18 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     ...harvestJobs(harvest),
     ...refineryJobs(refinery, uploads),
     ...deidJobs(deid),
+    ...ledgerJobs(ledger),
   ];
   for (const job of jobs) registry.register(job);
   const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules, ...harvestSchedules, ...refinerySchedules];
+  schedules.push(...ledgerSchedules);
   registry.assertHandlersFor(schedules.map((s) => s.name));
 
   const oidc = config.oidc ? await createOidcProvider(config.oidc) : undefined;
 
   return {
     config,
-    secret: loadOrCreateSecret(config),
+    secret,
     clock,
     database,
     blobStore,
@@ -202,12 +280,19 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     ingest,
     deid,
     evaluation,
+    releases,
+    access,
+    downloads,
+    downloadShares,
+    usage,
+    ledger,
     oidc,
     readinessChecks: {
       database: () => pingDatabase(database),
       blobs: () => blobStore.ping(),
     },
     close: async () => {
+      await ledger.close();
       await blobStore.close();
       await database.close();
     },

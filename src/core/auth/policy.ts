@@ -12,7 +12,8 @@ export const ROLES = ['operator', 'org_admin', 'steward', 'evaluator', 'consumer
 export type Role = (typeof ROLES)[number];
 
 /** What an API token may be used for. A session cookie carries every scope of its user. */
-export const SCOPES = ['read', 'write', 'admin'] as const;
+/** `ledger`: record usage events into the usage ledger (for trusted producers' tokens). */
+export const SCOPES = ['read', 'write', 'admin', 'ledger'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Membership {
@@ -109,6 +110,34 @@ const RULES = {
   'evaluation.demand_read': { scope: 'read', allow: (a, org) => isConsumerOf(a, org) },
   /** State demand for entries on behalf of a company or research organisation. */
   'evaluation.demand': { scope: 'write', allow: (a, org) => isConsumerOf(a, org) },
+  /** Freeze a ready refinery version as a release: the dataset's agency stewards (or org_admin), and the operator. */
+  'release.create': { scope: 'write', allow: (a, org) => isOperator(a) || isStewardOf(a, org) },
+  /** Withdraw a release (it stays, hidden from the public): the same people. */
+  'release.withdraw': { scope: 'write', allow: (a, org) => isOperator(a) || isStewardOf(a, org) },
+  /** See withdrawn releases: the providing agency's members and oversight. */
+  'release.read_withdrawn': { scope: 'read', allow: (a, org) => isOperator(a) || isAuditor(a) || isMember(a, org) },
+  /** Accept a release's licence (a recorded commitment, so a write). */
+  'release.accept_licence': { scope: 'write', allow: () => true },
+  /** Download released files; what the tier further requires (licence, grant) is the access service's to check. */
+  'release.download': { scope: 'read', allow: () => true },
+  /** Ask for conditional access on behalf of a company or research organisation. */
+  'access.request': { scope: 'write', allow: (a, org) => isConsumerOf(a, org) },
+  /** Decide access requests for a dataset: the providing agency's stewards and org_admin only. */
+  'access.decide': { scope: 'write', allow: (a, org) => isStewardOf(a, org) },
+  /** The requests and grants for an agency's datasets. */
+  'access.read_incoming': { scope: 'read', allow: (a, org) => isOperator(a) || isAuditor(a) || isStewardOf(a, org) },
+  /** Revoke a grant: the providing agency or the operator. */
+  'access.revoke': { scope: 'write', allow: (a, org) => isOperator(a) || isStewardOf(a, org) },
+  /** Record usage events into the ledger: the operator, or its tokens made with the `ledger` scope (trusted producers). */
+  'ledger.record': { scope: 'ledger', allow: (a) => isOperator(a) },
+  /** Sign a tree head now. */
+  'ledger.sign': { scope: 'admin', allow: (a) => isOperator(a) },
+  /** One stored event: oversight, the organisation that used the data, the agency that provides it. */
+  'ledger.read_event': { scope: 'read', allow: (a, org) => isOperator(a) || isAuditor(a) || isMember(a, org) },
+  /** Usage aggregates of every organisation and dataset. */
+  'ledger.read_usage_all': { scope: 'read', allow: (a) => isOperator(a) || isAuditor(a) },
+  /** Usage aggregates of an organisation's own use and of its datasets' use. */
+  'ledger.read_usage': { scope: 'read', allow: (a, org) => isMember(a, org) },
 } satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof RULES;

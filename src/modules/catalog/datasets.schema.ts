@@ -34,7 +34,20 @@ export const datasetSchema = z
       .describe('The scope of provision: open, conditional, safe_zone or not_providable'),
     lineage: z.object({
       censusEntryId: z.string(),
-      releases: z.array(z.unknown()).describe('Releases made from the entry (none until the release module ships)'),
+      releases: z
+        .array(
+          z.object({
+            id: z.string(),
+            datasetId: z.string().describe('The refinery dataset'),
+            versionId: z.string(),
+            semver: z.string(),
+            tier: z.string(),
+            createdAt: z.string(),
+            withdrawnAt: z.string().nullable(),
+            url: z.string(),
+          }),
+        )
+        .describe("Releases made from the entry's refinery datasets, oldest first"),
     }),
     quality: z.null().describe('Quality indicators, when the refinery has measured them'),
     samples: z.null().describe('Sample records, when released'),

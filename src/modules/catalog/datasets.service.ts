@@ -25,6 +25,20 @@ export interface DatasetsServiceDeps {
   identity: Pick<IdentityService, 'getOrganization' | 'listOrganizations'>;
   /** The site's public URL: dataset pages and metadata links are made from it. */
   publicUrl: string;
+  /** The releases made from a census entry (through its refinery datasets) that the caller may see: the lineage. */
+  releasesOf?: (actor: Actor, censusEntryId: string) => Promise<LineageRelease[]>;
+}
+
+/** A release on a dataset page's lineage: census entry → refinery dataset → release. */
+export interface LineageRelease {
+  id: string;
+  datasetId: string;
+  versionId: string;
+  semver: string;
+  tier: string;
+  createdAt: string;
+  withdrawnAt: string | null;
+  url: string;
 }
 
 export interface RelatedDataset {
@@ -50,7 +64,7 @@ export interface DatasetView {
   /** The scope of provision (개방, 조건부, 안심구역, 제공 불가); null while a draft leaves it empty. */
   accessTier: { scope: string; labels: Labels } | null;
   /** Where the dataset comes from and what was released of it: releases come with the release module. */
-  lineage: { censusEntryId: string; releases: unknown[] };
+  lineage: { censusEntryId: string; releases: LineageRelease[] };
   /** The refinery's quality indicators, when it has measured them (not yet). */
   quality: null;
   /** Sample records, when released (not yet). */
@@ -104,7 +118,7 @@ export function completeForm(entry: Entry): CensusForm {
   } as CensusForm;
 }
 
-export function createDatasetsService({ census, catalog, identity, publicUrl }: DatasetsServiceDeps) {
+export function createDatasetsService({ census, catalog, identity, publicUrl, releasesOf }: DatasetsServiceDeps) {
   const base = publicUrl.replace(/\/+$/, '');
   const catalogInfo: CatalogInfo = {
     id: `${base}/api/v1/catalog/dcat.jsonld`,
@@ -187,7 +201,7 @@ export function createDatasetsService({ census, catalog, identity, publicUrl }: 
         agency: { id: org.id, name: org.name, nameEn: org.nameEn, code: org.code },
         form: entry.form,
         accessTier: scope ? { scope, labels: PROVISION_SCOPE.labels[scope] } : null,
-        lineage: { censusEntryId: entry.id, releases: [] },
+        lineage: { censusEntryId: entry.id, releases: releasesOf ? await releasesOf(actor, entry.id) : [] },
         quality: null,
         samples: null,
         ...(history ? { history } : {}),

@@ -34,7 +34,16 @@ import type { DatasetsService } from '../../modules/catalog/datasets.service.js'
 import { registerDeidRoutes } from '../../modules/deid/deid.routes.js';
 import type { DeidService } from '../../modules/deid/deid.service.js';
 import { registerEvaluationRoutes } from '../../modules/evaluation/evaluation.routes.js';
+import { registerAccessRoutes } from '../../modules/distribution/access.routes.js';
+import { registerReleaseRoutes } from '../../modules/distribution/releases.routes.js';
+import type { ReleasesService } from '../../modules/distribution/releases.service.js';
+import type { AccessService } from '../../modules/distribution/access.service.js';
+import type { BandwidthShares } from '../../modules/distribution/bandwidth.js';
+import { registerDownloadRoutes } from '../../modules/distribution/downloads.routes.js';
+import type { DownloadsService } from '../../modules/distribution/downloads.service.js';
 import type { EvaluationService } from '../../modules/evaluation/evaluation.service.js';
+import { registerLedgerRoutes } from '../../modules/ledger/ledger.routes.js';
+import type { LedgerService } from '../../modules/ledger/ledger.service.js';
 import { registerHarvestRoutes } from '../../modules/catalog/harvest.routes.js';
 import type { HarvestService } from '../../modules/catalog/harvest.service.js';
 import { registerCensusFileRoutes } from '../../modules/census/census-files.routes.js';
@@ -71,6 +80,15 @@ export interface AppDeps {
   deid?: DeidService;
   /** Evaluation and selection; its routes are left out without it. */
   evaluation?: EvaluationService;
+  /** The usage ledger; its routes are left out without it. */
+  ledger?: LedgerService;
+  /** Releases and their metadata; their routes are left out without it. */
+  releases?: ReleasesService;
+  /** Access to releases (licences, requests, grants); its routes are left out without it. */
+  access?: AccessService;
+  /** Downloads of released files, with the per-person bandwidth shares; their routes are left out without them. */
+  downloads?: DownloadsService;
+  downloadShares?: BandwidthShares;
   /** Each resolves when its dependency answers; /readyz runs them all. */
   readinessChecks: Record<string, () => Promise<void>>;
   metrics?: MetricsRegistry;
@@ -260,6 +278,10 @@ export async function buildApp(deps: AppDeps): Promise<ApiApp> {
   if (deps.uploads) registerUploadRoutes(app, { uploads: deps.uploads });
   if (deps.deid) registerDeidRoutes(app, { deid: deps.deid });
   if (deps.evaluation) registerEvaluationRoutes(app, { evaluation: deps.evaluation });
+  if (deps.ledger) registerLedgerRoutes(app, { ledger: deps.ledger });
+  if (deps.releases) registerReleaseRoutes(app, { releases: deps.releases });
+  if (deps.access) registerAccessRoutes(app, { access: deps.access });
+  if (deps.downloads && deps.downloadShares) registerDownloadRoutes(app, { downloads: deps.downloads, shares: deps.downloadShares });
   if (deps.datasets) registerDatasetRoutes(app, { datasets: deps.datasets, webRoot: deps.webRoot });
   if (deps.oidc) registerOidcRoutes(app, { identity, provider: deps.oidc, cookieSecure: config.cookieSecure, publicUrl: config.publicUrl });
 

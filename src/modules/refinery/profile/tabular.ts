@@ -274,7 +274,7 @@ async function transcodeToUtf8(file: string, workDir: string): Promise<{ file: s
 }
 
 /** The first worksheet of a workbook as a CSV in `workDir`, row by row (exceljs's streaming reader). */
-async function xlsxToCsv(file: string, workDir: string): Promise<{ csv: string; sheet: string; sheets: number }> {
+export async function xlsxToCsv(file: string, workDir: string): Promise<{ csv: string; sheet: string; sheets: number }> {
   const target = path.join(workDir, `xlsx-${process.pid}-${++copies}.csv`);
   const out = createWriteStream(target);
   let sheetName = '';
