@@ -48,7 +48,6 @@ import { createAccessService, type AccessService } from '../modules/distribution
 import { createBandwidthShares, type BandwidthShares } from '../modules/distribution/bandwidth.js';
 import { createDownloadsService, type DownloadsService } from '../modules/distribution/downloads.service.js';
 import { createPreviewer } from '../modules/distribution/preview.js';
-import { createDbUsageRecorder } from '../modules/distribution/usage-recorder.js';
 import { createLayoutEngine } from '../modules/distribution/hf-layout.js';
 import { createReleasesRepository } from '../modules/distribution/releases.repository.js';
 import { createReleasesService, type ReleasesService } from '../modules/distribution/releases.service.js';
@@ -90,7 +89,7 @@ export interface Platform {
   downloads: DownloadsService;
   /** Fair sharing of download bandwidth per person, in this process. */
   downloadShares: BandwidthShares;
-  /** Where usage events go (issue 9 may replace it with the ledger's). */
+  /** Where usage events go: the ledger's recorder. */
   usage: UsageRecorder;
   /** The usage ledger: group-committed ingestion, the Merkle log, signed tree heads, proofs, aggregates. */
   ledger: LedgerService;
@@ -231,7 +230,8 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     publicUrl: config.publicUrl,
   });
 
-  const usage = createDbUsageRecorder(database.db, clock);
+  // Downloads record their use through the ledger: group-committed, durable when acknowledged.
+  const usage = ledger.recorder;
   const accessRepo = createAccessRepository(database.db);
   const access = createAccessService({ repo: accessRepo, clock });
   const downloads = createDownloadsService({
