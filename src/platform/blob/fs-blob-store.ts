@@ -14,6 +14,8 @@ import { AppError } from '../../core/errors.js';
 import type { BlobInfo, BlobStore, BlobStoreCapabilities, ByteRange, PutOptions } from '../../core/ports.js';
 import { assertBlobKey, assertByteRange, blobKeyPath, clampByteRange } from './keys.js';
 
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 export interface FsBlobStoreOptions {
   /** The folder blobs live under; created if missing. */
   root: string;
@@ -78,7 +80,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         // Size and bytes come from the same open file, so a concurrent delete cannot split them.
         const { size } = await handle.stat();
         const span = range ? clampByteRange(range, size) : undefined;
-        return handle.createReadStream(span ? { start: span.start, end: span.end } : {});
+        // 1 MiB reads instead of the default 64 KiB: a tenth of the reads and writes per byte served.
+        return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, ...(span ? { start: span.start, end: span.end } : {}) });
       } catch (error) {
         await handle.close();
         throw error;
