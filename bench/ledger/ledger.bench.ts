@@ -15,6 +15,8 @@
  * - raw: the producers insert the same event rows into a plain table with the same columns
  *   (`bench_raw_events`, a copy of `usage_events`' columns, unique idempotency key), one INSERT per
  *   event, each its own durable commit, through the engine's driver as the platform opens it;
+ * - raw batched: the same rows from one writer in durable multi-row INSERTs of the ledger's mean
+ *   batch size (batching without hashing, tree or acknowledgements: the stricter limit);
  * - ledger: the same producers call the ledger's `recorder.record()` (group commit: concurrent events
  *   share one transaction, each acknowledged after its commit), with the integrator running as in the
  *   platform (after each commit); timed until the last event is acknowledged AND in the Merkle tree
@@ -85,6 +87,31 @@ async function rawRate(database: Database, runId: string): Promise<number> {
       .returning('seq')
       .execute();
   });
+  return EVENTS / ((performance.now() - started) / 1000);
+}
+
+/**
+ * The same rows written by a single writer in durable transactions of `batchSize` rows each (one
+ * multi-row INSERT per commit): what the engine does with the ledger's batching but without its
+ * hashing, its tree or its acknowledgements — the fair limit for a group-committing log.
+ */
+async function rawBatchedRate(database: Database, runId: string, batchSize: number): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench's own table
+  const db = database.db as Kysely<any>;
+  await sql`delete from bench_raw_events`.execute(db);
+  const started = performance.now();
+  const now = new Date().toISOString();
+  for (let from = 0; from < EVENTS; from += batchSize) {
+    const rows = Array.from({ length: Math.min(batchSize, EVENTS - from) }, (_, j) =>
+      usageEventRow(sampleEvent(from + j, { idempotencyKey: `batched-${runId}-${from + j}` }), now),
+    );
+    await db
+      .insertInto('bench_raw_events')
+      .values(rows)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('seq')
+      .execute();
+  }
   return EVENTS / ((performance.now() - started) / 1000);
 }
 
@@ -184,6 +211,8 @@ interface EngineResult {
   engine: string;
   settings: string;
   raw: number;
+  rawBatched: number;
+  batchSize: number;
   ledger: number;
   batches: number;
   proofs: Awaited<ReturnType<typeof proofTimes>>;
@@ -234,12 +263,16 @@ async function main(): Promise<void> {
         log(`${engine}: ledger appends (group commit + tree), ${fmt(EVENTS)} events, ${PRODUCERS} producers…`);
         const { rate, batches } = await ledgerRate(database, runId);
         log(`  ${fmt(rate)} /s in ${fmt(batches)} transactions (${fmt((rate / raw) * 100)} % of raw)`);
+        const batchSize = Math.max(1, Math.round(EVENTS / batches));
+        log(`${engine}: raw durable multi-row INSERTs of ${fmt(batchSize)} rows (the ledger's mean batch), one writer…`);
+        const rawBatched = await rawBatchedRate(database, runId, batchSize);
+        log(`  ${fmt(rawBatched)} /s (ledger: ${fmt((rate / rawBatched) * 100)} % of it)`);
         log(`${engine}: proofs…`);
         // Proof timing on a tree of its own: clear the appended one.
         await sql`delete from ledger_nodes`.execute(database.db);
         const proofs = await proofTimes(database);
         for (const p of proofs) log(`  ${fmt(p.size)}: inclusion ${fmt(p.inclusion, 2)} ms, consistency ${fmt(p.consistency, 2)} ms`);
-        results.push({ engine, settings, raw, ledger: rate, batches, proofs });
+        results.push({ engine, settings, raw, rawBatched, batchSize, ledger: rate, batches, proofs });
       } finally {
         await cleanup();
       }
@@ -253,12 +286,13 @@ async function main(): Promise<void> {
     '',
     `\`npx tsx bench/ledger/ledger.bench.ts\` — ${fmt(EVENTS)} events per engine and mode, ${PRODUCERS} concurrent producers, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    'Durable appends per second: **raw** is one INSERT per event into a plain table with the same columns, each its own durable commit; **ledger** is `recorder.record()` (group commit) until every event is acknowledged *and* integrated into the Merkle tree (leaf hashes, nodes, state). Target: ledger ≥ 50 % of raw.',
+    "Durable appends per second: **raw** is one INSERT per event into a plain table with the same columns, each its own durable commit, from the same concurrent producers; **raw batched** is the same rows from one writer in durable multi-row INSERTs of the ledger's mean batch size (batching without hashing, tree or acknowledgements: the fair limit for a group-committing log); **ledger** is `recorder.record()` (group commit) until every event is acknowledged *and* integrated into the Merkle tree (leaf hashes, nodes, state). Target: ledger ≥ 50 % of raw (the issue\'s peer: the raw durable INSERT); the batched peer is shown as the stricter limit.",
     '',
-    '| engine | settings | raw INSERT /s | ledger append /s | transactions | ledger / raw |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| engine | settings | raw INSERT /s | raw batched /s (rows per commit) | ledger append /s | transactions | ledger / raw | ledger / raw batched |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
-      (r) => `| ${r.engine} | ${r.settings} | ${fmt(r.raw)} | ${fmt(r.ledger)} | ${fmt(r.batches)} | ${fmt((r.ledger / r.raw) * 100)} % |`,
+      (r) =>
+        `| ${r.engine} | ${r.settings} | ${fmt(r.raw)} | ${fmt(r.rawBatched)} (${fmt(r.batchSize)}) | ${fmt(r.ledger)} | ${fmt(r.batches)} | ${fmt((r.ledger / r.raw) * 100)} % | ${fmt((r.ledger / r.rawBatched) * 100)} % |`,
     ),
     '',
     'For comparison (published): Trillian about 400–500 writes/s on MySQL; Tessera over 3,000/s on Spanner.',
