@@ -8,4 +8,11 @@ export type ModulePath<K extends ModuleKey> = K extends 'data-map' ? '/datamap' 
 export const modulePath = <K extends ModuleKey>(key: K): ModulePath<K> => (key === 'data-map' ? '/datamap' : `/${key}`) as ModulePath<K>;
 
 /** The modules that work already; the others show an honest "coming soon". */
-export const AVAILABLE_MODULES: ReadonlySet<ModuleKey> = new Set<ModuleKey>(['census', 'evaluation', 'refinery', 'deid', 'data-map']);
+export const AVAILABLE_MODULES: ReadonlySet<ModuleKey> = new Set<ModuleKey>([
+  'census',
+  'evaluation',
+  'refinery',
+  'deid',
+  'releases',
+  'data-map',
+]);

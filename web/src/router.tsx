@@ -31,6 +31,8 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { InspectionPage } from './pages/refinery/InspectionPage';
 import { RefineryDatasetPage } from './pages/refinery/RefineryDatasetPage';
 import { RefineryHomePage } from './pages/refinery/RefineryHomePage';
+import { ReleasePage } from './pages/releases/ReleasePage';
+import { ReleasesHomePage } from './pages/releases/ReleasesHomePage';
 import { safeRedirect, sessionQuery } from './session';
 
 export interface RouterContext {
@@ -67,7 +69,7 @@ async function requireSession({ context, location }: { context: RouterContext; l
   if (!session) throw redirect({ href: `/login?${new URLSearchParams({ redirect: location.href }).toString()}` });
 }
 
-type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid' | 'evaluation'>;
+type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid' | 'evaluation' | 'releases'>;
 
 function moduleRoute<K extends PlaceholderModule>(key: K) {
   return createRoute({
@@ -223,6 +225,20 @@ const evaluationDemandRoute = createRoute({
   component: DemandPage,
 });
 
+/** Releases and access: finding releases, requests and grants (signed in); one release is public, as its metadata is. */
+const releasesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/releases',
+  beforeLoad: requireSession,
+  component: ReleasesHomePage,
+});
+
+const releaseRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/releases/$id',
+  component: ReleasePage,
+});
+
 /** The module's earlier address. */
 const oldDataMapRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -252,10 +268,12 @@ const routeTree = rootRoute.addChildren([
   evaluationMyRoute,
   evaluationRoundRoute,
   evaluationDemandRoute,
+  releasesRoute,
+  releaseRoute,
   oldDataMapRoute,
   ...MODULES.filter(
     (key): key is PlaceholderModule =>
-      key !== 'census' && key !== 'data-map' && key !== 'refinery' && key !== 'deid' && key !== 'evaluation',
+      key !== 'census' && key !== 'data-map' && key !== 'refinery' && key !== 'deid' && key !== 'evaluation' && key !== 'releases',
   ).map(moduleRoute),
 ]);
 

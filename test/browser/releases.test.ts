@@ -1,0 +1,289 @@
+/**
+ * Releases, access tiers and downloads in a real browser against the real server (issue 8). Set up
+ * through the API as the demo steward of NIA: a refinery dataset, a small CSV uploaded by tus, its
+ * version ready, and a conditional release of it with one required custom question. Then in
+ * Chromium: the company (한강에이아이) opens the release page, has no download, fills the request
+ * form (purpose, duration, the answer) and sees it pending; the steward sees the request with its
+ * purpose, organisation, duration and answer, and approves; the company downloads a file (its
+ * SHA-256 is the manifest's) and previews its first rows; the steward revokes the grant; the
+ * company's download is refused — on the page, and a direct fetch of the file answers 403.
+ * Screenshots go to test-results/releases-*.png.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ko } from '../../web/src/pages/releases/strings.js';
+import { DEMO_PASSWORD, DEMO_STEWARD, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
+/** Consumer and org_admin of 한강에이아이 (a company). */
+const CONSUMER = 'consumer@demo.datadam.kr';
+const TITLE = '지역별 관광객 통계 (브라우저 시험)';
+const CSV = '지역,연도,관광객수\n서울,2024,1200\n부산,2024,800\n제주,2024,950\n강원,2024,400\n';
+const QUESTION = { id: 'model', labelKo: '학습할 모델', labelEn: 'The model to train', required: true };
+const PURPOSE = '관광 수요 예측 모델 학습';
+const ANSWER = '한국어 시계열 예측 모델 (7B)';
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+interface ReleaseFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+interface ReleaseDetail {
+  id: string;
+  datasetId: string;
+  tier: string;
+  files: ReleaseFile[];
+  manifest: { files: ReleaseFile[] };
+}
+
+/** An API client signed in as `email`, sending the session's CSRF token on unsafe requests. */
+async function apiAs(baseURL: string, email: string) {
+  const api = await request.newContext({ baseURL });
+  const res = await api.post('/api/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
+  if (!res.ok()) throw new Error(`login ${email}: ${res.status()} ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const call = async <T>(method: string, url: string, data?: unknown): Promise<T> => {
+    const reply = await api.fetch(url, { method, headers: { 'x-csrf-token': csrfToken }, ...(data === undefined ? {} : { data }) });
+    if (!reply.ok()) throw new Error(`${method} ${url}: ${reply.status()} ${await reply.text()}`);
+    return (reply.status() === 204 ? undefined : await reply.json()) as T;
+  };
+  return { api, csrfToken, call };
+}
+
+/** Uploads `bytes` into a refinery dataset by tus (one PATCH); returns the upload id. */
+async function tusUpload(client: APIRequestContext, csrf: string, datasetId: string, bytes: Buffer, fileName: string): Promise<string> {
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const created = await client.post('/api/v1/uploads', {
+    headers: {
+      'x-csrf-token': csrf,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(bytes.length),
+      'upload-metadata': `filename ${b64(fileName)},datasetId ${b64(datasetId)}`,
+    },
+  });
+  if (created.status() !== 201) throw new Error(`upload: ${created.status()} ${await created.text()}`);
+  const location = created.headers().location!;
+  const patched = await client.fetch(location, {
+    method: 'PATCH',
+    headers: {
+      'x-csrf-token': csrf,
+      'tus-resumable': '1.0.0',
+      'upload-offset': '0',
+      'content-type': 'application/offset+octet-stream',
+    },
+    data: bytes,
+  });
+  if (patched.status() !== 204) throw new Error(`upload PATCH: ${patched.status()} ${await patched.text()}`);
+  return location.split('/').pop()!;
+}
+
+describe('releases, access and downloads in chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let steward: Awaited<ReturnType<typeof apiAs>>;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  let release: ReleaseDetail;
+  let dataFile: ReleaseFile;
+  let companyPage: Page;
+  let stewardPage: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startServer();
+    browser = await launchBrowser();
+    steward = await apiAs(server.url, DEMO_STEWARD.email);
+    const { call } = steward;
+
+    const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title: TITLE });
+    const uploadId = await tusUpload(steward.api, steward.csrfToken, dataset.id, Buffer.from(CSV, 'utf8'), 'tourists.csv');
+    const { version } = await call<{ version: { id: string } }>('POST', `/api/v1/refinery/datasets/${dataset.id}/versions`, {
+      uploads: [uploadId],
+    });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const v = await call<{ status: string; error: string | null }>('GET', `/api/v1/refinery/versions/${version.id}`);
+      if (v.status === 'ready') break;
+      if (v.status === 'failed') throw new Error(`version failed: ${v.error}`);
+      if (Date.now() > deadline) throw new Error(`version not ready in 90 s: ${v.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    release = await call<ReleaseDetail>('POST', '/api/v1/releases', {
+      versionId: version.id,
+      semver: '1.0.0',
+      tier: 'conditional',
+      licence: 'CC-BY-4.0',
+      requestQuestions: [QUESTION],
+    });
+    expect(release.tier).toBe('conditional');
+    dataFile = release.files.find((f) => f.path.startsWith('data/'))!;
+    expect(dataFile).toBeDefined();
+    // The file row's checksum is the manifest's.
+    expect(release.manifest.files.find((f) => f.path === dataFile.path)?.sha256).toBe(dataFile.sha256);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await steward?.api.dispose();
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({
+      baseURL: server.url,
+      viewport: { width: 1400, height: 900 },
+      locale: 'ko-KR',
+      acceptDownloads: true,
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+
+  async function shot(page: Page, name: string) {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(SCREENSHOTS, `releases-${name}.png`), fullPage: true });
+  }
+
+  /** The status of a GET of `url` from the page (with its session cookie). */
+  const fetchStatus = (page: Page, url: string) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, url);
+
+  const fileUrl = () => `/api/v1/releases/${release.id}/files/${dataFile.path}`;
+
+  it('lets the company see it cannot download, and ask with the request form', async () => {
+    companyPage = await newPage();
+    const page = companyPage;
+    await login(page, CONSUMER, { next: `/releases/${release.id}` });
+    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    const view = page.locator(`article[data-release="${release.id}"]`);
+    await expect(view.locator('[data-tier]').first().textContent()).resolves.toBe(ko.tier.conditional);
+    await page.locator('article[data-may-download="false"]').waitFor();
+    await page.locator('[data-access="no-grant"]').waitFor();
+    await expect(page.locator('[data-download]').count()).resolves.toBe(0);
+    await expect(page.locator(`tr[data-file="${dataFile.path}"]`).getAttribute('data-sha256')).resolves.toBe(dataFile.sha256);
+    expect(await fetchStatus(page, fileUrl())).toBe(403);
+
+    // A required question left empty is caught before anything is sent.
+    await page.getByLabel(ko.access.purpose, { exact: true }).fill(PURPOSE);
+    await page.getByLabel(ko.access.duration, { exact: true }).fill('30');
+    await page.getByRole('button', { name: ko.access.submit }).click();
+    await page.locator('#rel-request-q-model-error').filter({ hasText: ko.access.answerRequired }).waitFor();
+
+    await page.getByLabel(`${QUESTION.labelKo} ${ko.access.required}`, { exact: true }).fill(ANSWER);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/access-requests') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: ko.access.submit }).click(),
+    ]);
+    expect(response.status()).toBe(201);
+    const created = (await response.json()) as { status: string; answers: Record<string, string>; durationDays: number };
+    expect(created).toMatchObject({ status: 'pending', answers: { model: ANSWER }, durationDays: 30 });
+    await page.locator('[data-access="pending"]').waitFor();
+    await shot(page, 'requested');
+
+    // The request is listed among the company's own.
+    await page.goto('/releases');
+    const mine = page.locator('[data-panel="mine"] tr[data-request]');
+    await mine.first().waitFor();
+    await expect(mine.first().getAttribute('data-status')).resolves.toBe('pending');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('lets the agency steward see the request and approve it', async () => {
+    stewardPage = await newPage();
+    const page = stewardPage;
+    await login(page, DEMO_STEWARD.email, { next: '/releases' });
+    const card = page.locator('[data-panel="incoming"] article[data-request][data-status="pending"]').filter({ hasText: TITLE });
+    await card.waitFor();
+    await expect(card.locator('[data-field="purpose"]').textContent()).resolves.toBe(PURPOSE);
+    await expect(card.locator('[data-field="org"]').textContent()).resolves.toContain('한강에이아이');
+    await expect(card.locator('[data-field="duration"]').textContent()).resolves.toBe('30일');
+    await expect(card.locator('[data-answer="model"]').textContent()).resolves.toContain(ANSWER);
+    await expect(card.locator('[data-answer="model"]').textContent()).resolves.toContain(QUESTION.labelKo);
+    await card.getByLabel(ko.incoming.note, { exact: true }).fill('보안 서약서 제출 조건');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/decision') && r.request().method() === 'POST'),
+      card.getByRole('button', { name: ko.incoming.approve, exact: true }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    const decided = (await response.json()) as { status: string; grant: { active: boolean; purpose: string } };
+    expect(decided).toMatchObject({ status: 'approved', grant: { active: true, purpose: PURPOSE } });
+    await page.locator('[data-panel="grants"] tr[data-grant][data-active="true"]').filter({ hasText: TITLE }).waitFor();
+    await shot(page, 'approved');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('lets the company download the file under the grant, checksum intact, and preview it', async () => {
+    // Signed in afresh, as the brief's company would come back later.
+    companyPage = await newPage();
+    const page = companyPage;
+    await login(page, CONSUMER, { next: `/releases/${release.id}` });
+    await page.locator('article[data-may-download="true"]').waitFor();
+    await page.locator('[data-access="granted"]').waitFor();
+    await expect(page.locator('[data-access="granted"]').textContent()).resolves.toContain(PURPOSE);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`a[data-download="${dataFile.path}"]`).click()]);
+    const bytes = readFileSync((await download.path())!);
+    expect(bytes.length).toBe(dataFile.size);
+    expect(sha256(bytes)).toBe(dataFile.sha256);
+    expect(sha256(bytes)).toBe(release.manifest.files.find((f) => f.path === dataFile.path)!.sha256);
+
+    // The first rows, where the tier allows.
+    await page.getByRole('button', { name: `${dataFile.path} 미리보기` }).click();
+    await page.locator(`[data-preview="${dataFile.path}"] [data-preview-row="0"]`).waitFor();
+    await expect(page.locator(`[data-preview="${dataFile.path}"] [data-preview-row]`).count()).resolves.toBe(4);
+    await expect(page.locator(`[data-preview="${dataFile.path}"]`).textContent()).resolves.toContain('제주');
+    await page.locator('a[data-archive]').waitFor();
+    // The machine-readable metadata: Croissant names the file with its checksum; the datasheet in both languages.
+    const croissant = await page.request.get((await page.locator('a[data-link="croissant"]').getAttribute('href'))!);
+    expect(croissant.status()).toBe(200);
+    expect(await croissant.text()).toContain(dataFile.sha256);
+    await expect(page.locator('[data-datasheet="ko"] [data-section="composition"]').textContent()).resolves.toContain('4');
+    await page.locator('[data-datasheet="en"] [data-section="motivation"]').waitFor();
+    await shot(page, 'granted');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('refuses the download once the agency revokes the grant', async () => {
+    const page = stewardPage;
+    await page.reload();
+    const row = page.locator('[data-panel="grants"] tr[data-grant][data-active="true"]').filter({ hasText: TITLE });
+    await row.waitFor();
+    // A reason is needed.
+    await row.getByRole('button', { name: ko.grants.revoke }).click();
+    await row.getByText(ko.grants.reasonRequired).waitFor();
+    await row.getByLabel(/이용 승인 취소 사유/).fill('이용 목적 외 사용 확인');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/revoke') && r.request().method() === 'POST'),
+      row.getByRole('button', { name: ko.grants.revoke }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    await page.locator('[data-panel="grants"] tr[data-grant][data-active="false"]').filter({ hasText: TITLE }).waitFor();
+    await shot(page, 'revoked-agency');
+
+    // The company's page still shows the link from before: following it now is refused on the page.
+    const company = companyPage;
+    await company.locator(`a[data-download="${dataFile.path}"]`).click();
+    await company.locator('[data-download-refused="403"]').waitFor();
+    await company.locator('[data-access="revoked"]').waitFor();
+    await expect(company.locator('[data-download]').count()).resolves.toBe(0);
+    await expect(company.locator('[data-access="revoked"]').textContent()).resolves.toContain('이용 목적 외 사용 확인');
+    // And the server itself answers 403 to the file's address.
+    expect(await fetchStatus(company, fileUrl())).toBe(403);
+    expect(await fetchStatus(company, `/api/v1/releases/${release.id}/archive`)).toBe(403);
+
+    await company.reload();
+    await company.locator('article[data-may-download="false"]').waitFor();
+    await company.locator('[data-access="revoked"]').waitFor();
+    await company.locator('[data-request-form]').waitFor();
+    await shot(company, 'revoked');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,344 @@
+// Releases, access tiers and downloads (issue 8) as the pages use them. Types follow the zod
+// schemas of src/modules/distribution/ (releases.schema.ts, access.schema.ts): a release with its
+// manifest, datasheet and changelog; licence acceptance; conditional access requests, decisions,
+// grants and their revocation; file previews. Downloads are plain links: the browser sends the
+// session cookie with a GET, and the server answers with the bytes (or a problem).
+import { queryOptions } from '@tanstack/react-query';
+import { api, type Session } from '../../api';
+
+export type Tier = 'open' | 'conditional' | 'safe_zone';
+export const TIERS: Tier[] = ['open', 'conditional', 'safe_zone'];
+
+export interface Labels {
+  ko: string;
+  en: string;
+}
+
+export interface RequestQuestion {
+  id: string;
+  labelKo: string;
+  labelEn: string;
+  required: boolean;
+}
+
+export interface QualityIndicator {
+  id: string;
+  name: Labels;
+  value: number | null;
+}
+
+export interface Release {
+  id: string;
+  datasetId: string;
+  versionId: string;
+  orgId: string;
+  agency: { id: string; name: string; nameEn: string | null };
+  censusEntryId: string | null;
+  semver: string;
+  tier: Tier;
+  accountRequired: boolean;
+  title: string;
+  titleEn: string | null;
+  description: string | null;
+  licence: string;
+  licenceUrl: string | null;
+  citation: string;
+  requestQuestions: RequestQuestion[];
+  manifestSha256: string;
+  previousReleaseId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  withdrawnAt: string | null;
+  downloadable: boolean;
+  notDownloadableReason: Labels | null;
+  links: { self: string; croissant: string; dcat: string; datasheet: string; files: string };
+  qualityReport: {
+    versionId: string;
+    url: string;
+    htmlUrl: string;
+    records: number | null;
+    indicators: QualityIndicator[];
+  } | null;
+}
+
+export interface ManifestColumn {
+  name: string;
+  type: string;
+}
+
+export interface ManifestFile {
+  path: string;
+  size: number;
+  sha256: string;
+  format: string;
+  mediaType: string;
+  records: number | null;
+  columns?: ManifestColumn[];
+  config?: string;
+  split?: string;
+  source?: { path: string; sha256: string; format: string };
+}
+
+export interface ReleaseManifest {
+  files: ManifestFile[];
+  totalBytes: number;
+  version: { id: string; number: number; manifestSha256: string | null };
+  warnings: string[];
+}
+
+export interface ReleaseFile {
+  path: string;
+  size: number;
+  sha256: string;
+  format: string;
+  mediaType: string;
+  records: number | null;
+  /** False for safe-zone and withdrawn releases. */
+  downloadable: boolean;
+  url: string | null;
+}
+
+/** The seven sections of Datasheets for Datasets, as the server names them. */
+export const DATASHEET_SECTIONS = [
+  'motivation',
+  'composition',
+  'collectionProcess',
+  'preprocessing',
+  'uses',
+  'distribution',
+  'maintenance',
+] as const;
+
+export type Datasheet = Record<string, string>;
+
+interface FileRef {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface Changelog {
+  previous: { id: string; semver: string };
+  added: FileRef[];
+  removed: FileRef[];
+  renamed: Array<{ from: string; to: string; sha256: string; size: number }>;
+  changed: Array<{
+    path: string;
+    before: FileRef;
+    after: FileRef;
+    records?: { before: number | null; after: number | null };
+  }>;
+  unchanged: number;
+  schema: Array<{
+    path: string;
+    added: ManifestColumn[];
+    removed: ManifestColumn[];
+    typeChanged: Array<{ name: string; before: string; after: string }>;
+  }>;
+}
+
+export interface ReleaseDetail extends Release {
+  manifest: ReleaseManifest;
+  datasheet: { ko: Datasheet; en: Datasheet };
+  changelog: Changelog | null;
+  files: ReleaseFile[];
+}
+
+export interface NewRelease {
+  versionId: string;
+  semver: string;
+  tier: Tier;
+  accountRequired?: boolean;
+  licence: string;
+  licenceUrl?: string;
+  citation?: string;
+  title?: string;
+  titleEn?: string;
+  description?: string;
+  requestQuestions?: RequestQuestion[];
+}
+
+export interface LicenceAcceptance {
+  id: string;
+  releaseId: string;
+  licence: string;
+  licenceUrl: string | null;
+  termsSha256: string;
+  acceptedAt: string;
+}
+
+export interface AccessGrant {
+  id: string;
+  requestId: string;
+  datasetId: string;
+  datasetTitle: string;
+  providerOrgId: string;
+  /** The grantee: only its members download under the grant. */
+  orgId: string;
+  orgName: string;
+  purpose: string;
+  terms: Record<string, unknown>;
+  startsAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  /** In force now: started, not expired, not revoked. */
+  active: boolean;
+}
+
+export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+
+export interface AccessRequest {
+  id: string;
+  datasetId: string;
+  datasetTitle: string;
+  providerOrgId: string;
+  releaseId: string | null;
+  orgId: string;
+  orgName: string;
+  userId: string;
+  purpose: string;
+  durationDays: number;
+  answers: Record<string, string>;
+  status: RequestStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  createdAt: string;
+  grant: AccessGrant | null;
+}
+
+export interface NewAccessRequest {
+  datasetId: string;
+  releaseId?: string;
+  orgId?: string;
+  purpose: string;
+  durationDays: number;
+  answers?: Record<string, string>;
+}
+
+export interface Decision {
+  decision: 'approve' | 'reject';
+  note?: string;
+  /** ISO date-time with offset; default now + the requested duration. */
+  expiresAt?: string;
+}
+
+export type FilePreview =
+  | { kind: 'table'; path: string; format: string; columns: ManifestColumn[]; rows: Array<Record<string, unknown>> }
+  | { kind: 'text'; path: string; format: string; text: string; truncated: boolean };
+
+const enc = encodeURIComponent;
+const release = (id: string) => `/api/v1/releases/${enc(id)}`;
+/** A file path inside a release, each segment escaped, the slashes kept. */
+const filePath = (path: string) => path.split('/').map(enc).join('/');
+
+export const releaseKeys = {
+  all: ['releases'] as const,
+  release: (id: string) => ['releases', 'release', id] as const,
+  ofDataset: (datasetId: string) => ['releases', 'dataset', datasetId] as const,
+  preview: (id: string, path: string) => ['releases', 'release', id, 'preview', path] as const,
+  requests: (filter: 'mine' | 'incoming') => ['releases', 'requests', filter] as const,
+  grants: (filter: 'mine' | 'incoming') => ['releases', 'grants', filter] as const,
+};
+
+export const releaseQuery = (id: string) =>
+  queryOptions({ queryKey: releaseKeys.release(id), queryFn: ({ signal }) => api<ReleaseDetail>(release(id), { signal }) });
+
+export const datasetReleasesQuery = (datasetId: string) =>
+  queryOptions({
+    queryKey: releaseKeys.ofDataset(datasetId),
+    queryFn: ({ signal }) => api<{ items: Release[] }>(`/api/v1/datasets/${enc(datasetId)}/releases`, { signal }).then((r) => r.items),
+  });
+
+export const previewQuery = (id: string, path: string) =>
+  queryOptions({
+    queryKey: releaseKeys.preview(id, path),
+    queryFn: ({ signal }) => api<FilePreview>(`${release(id)}/preview/${filePath(path)}`, { signal }),
+    retry: false,
+  });
+
+export const requestsQuery = (filter: 'mine' | 'incoming') =>
+  queryOptions({
+    queryKey: releaseKeys.requests(filter),
+    queryFn: ({ signal }) => api<{ items: AccessRequest[] }>(`/api/v1/access-requests?${filter}=true`, { signal }).then((r) => r.items),
+  });
+
+export const grantsQuery = (filter: 'mine' | 'incoming') =>
+  queryOptions({
+    queryKey: releaseKeys.grants(filter),
+    queryFn: ({ signal }) => api<{ items: AccessGrant[] }>(`/api/v1/access-grants?${filter}=true`, { signal }).then((r) => r.items),
+  });
+
+export const createRelease = (body: NewRelease) => api<ReleaseDetail>('/api/v1/releases', { method: 'POST', body });
+export const withdrawRelease = (id: string) => api<ReleaseDetail>(`${release(id)}/withdraw`, { method: 'POST' });
+export const acceptLicence = (id: string) => api<LicenceAcceptance>(`${release(id)}/accept-licence`, { method: 'POST' });
+export const requestAccess = (body: NewAccessRequest) => api<AccessRequest>('/api/v1/access-requests', { method: 'POST', body });
+export const decideRequest = (id: string, body: Decision) =>
+  api<AccessRequest>(`/api/v1/access-requests/${enc(id)}/decision`, { method: 'POST', body });
+export const revokeGrant = (id: string, reason: string) =>
+  api<AccessGrant>(`/api/v1/access-grants/${enc(id)}/revoke`, { method: 'POST', body: { reason } });
+
+/** The address of one file of a release (a GET with the session cookie serves it, with Range). */
+export const fileUrl = (id: string, path: string) => `${release(id)}/files/${filePath(path)}`;
+/** The whole release as one tar with SHA256SUMS inside. */
+export const archiveUrl = (id: string) => `${release(id)}/archive`;
+
+/** Whether the server previews a file: tables (CSV, TSV, JSON Lines, Parquet) and text. */
+export function previewable(file: Pick<ReleaseFile, 'format' | 'mediaType'>): boolean {
+  return ['csv', 'tsv', 'jsonl', 'parquet', 'text', 'json'].includes(file.format) || file.mediaType.startsWith('text/');
+}
+
+/** What the signed-in person may do here, from their memberships (the server decides in the end). */
+export interface ReleaseRoles {
+  signedIn: boolean;
+  /** A member of a company or research organisation: asks for conditional access. */
+  consumer: boolean;
+  /** Steward or org_admin of an agency: releases, decides requests, revokes grants. */
+  steward: boolean;
+  /** The operator or an auditor: sees all requests and grants. */
+  oversight: boolean;
+  /** The operator: may revoke any grant. */
+  operator: boolean;
+  /** The agencies this person speaks for. */
+  agencyIds: string[];
+  /** The consumer organisations this person speaks for. */
+  consumerOrgs: Array<{ orgId: string; orgName: string }>;
+}
+
+export function releaseRoles(session: Session | null | undefined): ReleaseRoles {
+  const memberships = session?.memberships ?? [];
+  const consumerOrgs = new Map<string, string>();
+  for (const m of memberships)
+    if ((m.orgKind === 'company' || m.orgKind === 'research') && ['consumer', 'org_admin', 'steward'].includes(m.role))
+      consumerOrgs.set(m.orgId, m.orgName);
+  const agencyIds = [
+    ...new Set(memberships.filter((m) => m.orgKind === 'agency' && (m.role === 'steward' || m.role === 'org_admin')).map((m) => m.orgId)),
+  ];
+  return {
+    signedIn: Boolean(session),
+    consumer: consumerOrgs.size > 0,
+    steward: agencyIds.length > 0,
+    oversight: memberships.some((m) => m.role === 'operator' || m.role === 'auditor'),
+    operator: memberships.some((m) => m.role === 'operator'),
+    agencyIds,
+    consumerOrgs: [...consumerOrgs].map(([orgId, orgName]) => ({ orgId, orgName })),
+  };
+}
+
+/** 1536 → "1.5 KB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
