@@ -14,5 +14,6 @@ export const AVAILABLE_MODULES: ReadonlySet<ModuleKey> = new Set<ModuleKey>([
   'refinery',
   'deid',
   'releases',
+  'ledger',
   'data-map',
 ]);

@@ -69,7 +69,7 @@ async function requireSession({ context, location }: { context: RouterContext; l
   if (!session) throw redirect({ href: `/login?${new URLSearchParams({ redirect: location.href }).toString()}` });
 }
 
-type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid' | 'evaluation' | 'releases'>;
+type PlaceholderModule = Exclude<ModuleKey, 'census' | 'data-map' | 'refinery' | 'deid' | 'evaluation' | 'releases' | 'ledger'>;
 
 function moduleRoute<K extends PlaceholderModule>(key: K) {
   return createRoute({
@@ -239,6 +239,16 @@ const releaseRoute = createRoute({
   component: ReleasePage,
 });
 
+/**
+ * The usage record: public (anyone may verify the log); the usage views follow the session's roles.
+ * Its charts load only when it is opened.
+ */
+const ledgerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/ledger',
+  component: lazyRouteComponent(() => import('./pages/ledger/LedgerPage'), 'LedgerPage'),
+});
+
 /** The module's earlier address. */
 const oldDataMapRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -270,10 +280,17 @@ const routeTree = rootRoute.addChildren([
   evaluationDemandRoute,
   releasesRoute,
   releaseRoute,
+  ledgerRoute,
   oldDataMapRoute,
   ...MODULES.filter(
     (key): key is PlaceholderModule =>
-      key !== 'census' && key !== 'data-map' && key !== 'refinery' && key !== 'deid' && key !== 'evaluation' && key !== 'releases',
+      key !== 'census' &&
+      key !== 'data-map' &&
+      key !== 'refinery' &&
+      key !== 'deid' &&
+      key !== 'evaluation' &&
+      key !== 'releases' &&
+      key !== 'ledger',
   ).map(moduleRoute),
 ]);
 

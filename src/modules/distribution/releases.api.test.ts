@@ -272,7 +272,7 @@ for (const engine of ENGINES) {
       expect(r1.datasheet.en.preprocessing).toContain('v1: uploaded as received');
       expect(r1.datasheet.en.uses).toBe('Demand forecasting research.');
       expect(r1.citation).toBe(
-        `한국지능정보사회진흥원 (${new Date().getUTCFullYear()}). 전국 우편번호별 통계 (Version 1.0.0) [Data set]. ${r1.links.self}`,
+        `한국지능정보사회진흥원 (${new Date().getUTCFullYear()}). 전국 우편번호별 통계 (Version 1.0.0) [Data set]. ${r1.links.self.replace('/api/v1/releases/', '/releases/')}`,
       );
       expect(r1.qualityReport).toMatchObject({ versionId: v1.id, url: expect.stringMatching(/\/reports\/quality$/) });
       expect(r1.qualityReport!.indicators.length).toBeGreaterThan(0);
@@ -344,6 +344,9 @@ for (const engine of ENGINES) {
       expect(checkCroissant(doc)).toEqual([]);
       expect(doc.version).toBe('1.1.0');
       expect(doc.citeAs).toBe(r2.citation);
+      // A citation sends people to the release's page in the web app.
+      expect(r2.citation).toContain(`/releases/${r2.id}`);
+      expect(r2.citation).not.toContain('/api/v1/');
       expect(doc.distribution.map((d) => [d.name, d.sha256])).toEqual(r2.files.map((f) => [f.path, f.sha256]));
       expect(doc.recordSet).toHaveLength(1);
       expect(doc.recordSet[0]!.field.map((f) => f.name)).toEqual(['우편번호', '지역', '값', '인구']);
@@ -427,6 +430,20 @@ for (const engine of ENGINES) {
       expect(publicList.items.map((r) => r.semver)).not.toContain('2.0.0');
       const agencyList = (await call('GET', `/api/v1/datasets/${dataset.id}/releases`, nia)).json() as { items: Array<{ semver: string }> };
       expect(agencyList.items.map((r) => r.semver)[0]).toBe('2.0.0');
+      // The public list of every published release: newest first, paged, by tier; never a withdrawn one.
+      type Page = { items: Array<{ id: string; semver: string; tier: string }>; nextCursor: string | null };
+      const first = (await call('GET', '/api/v1/releases?limit=1')).json() as Page;
+      expect(first.items).toHaveLength(1);
+      const second = (await call('GET', `/api/v1/releases?limit=50&cursor=${first.nextCursor!}`)).json() as Page;
+      const all = [...first.items, ...second.items];
+      expect(second.nextCursor).toBeNull();
+      expect(all.map((r) => r.id)).not.toContain(safe.id);
+      expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
+      expect(all.map((r) => r.semver)).toEqual(expect.arrayContaining(['1.1.0', '1.0.0']));
+      const open = (await call('GET', '/api/v1/releases?tier=safe_zone')).json() as Page;
+      expect(open.items).toEqual([]);
+      expect((await call('GET', '/api/v1/releases?tier=secret')).statusCode).toBe(400);
+      expect((await call('GET', '/api/v1/releases?cursor=bm9wZQ')).statusCode).toBe(400);
       // A withdrawn release still holds its version number.
       expect((await release({ versionId: v2.id, semver: '2.0.0', tier: 'open', licence: 'CC0' })).statusCode).toBe(409);
     });

@@ -1,6 +1,6 @@
 /** SQL for releases (migration 0014) and what they read of the refinery, census and identity. No rules here. */
 import type { Kysely } from 'kysely';
-import type { DistributionTables, ReleaseFileRow, ReleaseRow } from './distribution.tables.js';
+import type { DistributionTables, ReleaseFileRow, ReleaseRow, ReleaseTier } from './distribution.tables.js';
 
 // PostgreSQL hands bigint columns back as strings; the rows leave here as numbers.
 const num = (value: unknown): number => Number(value);
@@ -26,6 +26,28 @@ export function createReleasesRepository(db: Kysely<DistributionTables>) {
           .where('dataset_id', '=', datasetId)
           .orderBy('created_at', 'asc')
           .orderBy('id', 'asc')
+          .execute()
+      ).map(releaseOf),
+    /** Published (not withdrawn) releases, newest first, optionally of one tier or agency; a keyset page after `before` (created_at, id). */
+    listPublished: async (filter: { tier?: ReleaseTier; orgId?: string; before?: { createdAt: string; id: string }; limit: number }) =>
+      (
+        await db
+          .selectFrom('releases')
+          .selectAll()
+          .where('withdrawn_at', 'is', null)
+          .$if(filter.tier !== undefined, (q) => q.where('tier', '=', filter.tier!))
+          .$if(filter.orgId !== undefined, (q) => q.where('org_id', '=', filter.orgId!))
+          .$if(filter.before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('created_at', '<', filter.before!.createdAt),
+                eb.and([eb('created_at', '=', filter.before!.createdAt), eb('id', '<', filter.before!.id)]),
+              ]),
+            ),
+          )
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(filter.limit)
           .execute()
       ).map(releaseOf),
     /** Releases of the refinery datasets linked to a census entry, oldest first. */

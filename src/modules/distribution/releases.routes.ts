@@ -4,6 +4,8 @@ import {
   datasetReleasesParamsSchema,
   jsonLdObjectSchema,
   newReleaseSchema,
+  publishedReleasesQuerySchema,
+  publishedReleasesSchema,
   releaseDetailSchema,
   releaseListSchema,
   releaseParamsSchema,
@@ -33,6 +35,19 @@ export function registerReleaseRoutes(app: ApiApp, { releases }: ReleaseRouteOpt
       },
     },
     async (request, reply) => reply.code(201).send(await releases.create(request.actor, request.body)),
+  );
+
+  app.get(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'Every published release, newest first (?tier=, ?orgId=; cursor pages); metadata is public whatever the tier',
+        querystring: publishedReleasesQuerySchema,
+        response: { 200: publishedReleasesSchema, ...commonErrors },
+      },
+    },
+    async (request) => releases.listPublished(request.actor, request.query),
   );
 
   app.get(

@@ -175,6 +175,13 @@ export const releaseDetailSchema = releaseSchema
   .meta({ id: 'ReleaseDetail' });
 
 export const releaseListSchema = z.object({ items: z.array(releaseSchema) });
+export const publishedReleasesQuerySchema = z.object({
+  tier: z.enum(['open', 'conditional', 'safe_zone']).optional(),
+  orgId: z.string().min(1).max(200).optional().describe("The providing agency's organisation id"),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(400).optional(),
+});
+export const publishedReleasesSchema = z.object({ items: z.array(releaseSchema), nextCursor: z.string().nullable() });
 export const releaseParamsSchema = z.object({ id: z.string().min(1).max(200) });
 export const datasetReleasesParamsSchema = z.object({ datasetId: z.string().min(1).max(200) });
 export const jsonLdObjectSchema = z.record(z.string(), z.unknown());

@@ -221,6 +221,8 @@ export function createReleasesService(deps: ReleasesServiceDeps) {
   const { repo, blobs, layout, clock } = deps;
   const base = deps.publicUrl.replace(/\/+$/, '');
   const releaseUrl = (id: string) => `${base}/api/v1/releases/${encodeURIComponent(id)}`;
+  /** The release's page in the web app: what a citation points people to. */
+  const releasePageUrl = (id: string) => `${base}/releases/${encodeURIComponent(id)}`;
   const fileUrl = (id: string, filePath: string) => `${releaseUrl(id)}/files/${filePath.split('/').map(encodeURIComponent).join('/')}`;
 
   const visible = (actor: Actor, row: ReleaseRow) =>
@@ -479,7 +481,8 @@ export function createReleasesService(deps: ReleasesServiceDeps) {
       const now = clock.now();
       const id = uuidv7(now.getTime());
       const citation =
-        input.citation?.trim() || defaultCitation({ agency: agency.name, title, year: now.getUTCFullYear(), semver, url: releaseUrl(id) });
+        input.citation?.trim() ||
+        defaultCitation({ agency: agency.name, title, year: now.getUTCFullYear(), semver, url: releasePageUrl(id) });
       const qualityReport = parseJson<{ indicators?: Array<{ name: { ko: string; en: string }; value: number | null }> } | null>(
         (await repo.getReport(version.id, 'quality'))?.body,
         null,
@@ -594,6 +597,39 @@ export function createReleasesService(deps: ReleasesServiceDeps) {
     /** A release, if the caller may see it (withdrawn ones: their agency and oversight). */
     async get(actor: Actor, id: string): Promise<ReleaseDetail> {
       return toDetail(await visibleRelease(actor, id));
+    },
+
+    /**
+     * Every published release, newest first (metadata is public, whatever the tier: a conditional
+     * or safe-zone release is found here and asked for, not downloaded); a page of `limit` and a
+     * cursor for the next.
+     *
+     * @example await releases.listPublished({ kind: 'anonymous' }, { tier: 'open', limit: 20 })
+     */
+    async listPublished(
+      _actor: Actor,
+      query: { tier?: ReleaseTier | undefined; orgId?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
+    ): Promise<{ items: Release[]; nextCursor: string | null }> {
+      const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
+      let before: { createdAt: string; id: string } | undefined;
+      if (query.cursor !== undefined) {
+        const [createdAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+        if (!createdAt || !id)
+          throw badRequest('The cursor is not one this API gave out', [{ field: 'cursor', message: 'unknown cursor' }]);
+        before = { createdAt, id };
+      }
+      const rows = await repo.listPublished({
+        limit: limit + 1,
+        ...(query.tier !== undefined ? { tier: query.tier } : {}),
+        ...(query.orgId !== undefined ? { orgId: query.orgId } : {}),
+        ...(before ? { before } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: await Promise.all(page.map(toRelease)),
+        nextCursor: rows.length > limit && last ? Buffer.from(`${last.created_at}|${last.id}`, 'utf8').toString('base64url') : null,
+      };
     },
 
     /** A refinery dataset's releases the caller may see, newest semantic version first. */

@@ -1,0 +1,173 @@
+// The usage ledger (issue 9) as the page uses it. Types follow the zod schemas of
+// src/modules/ledger/ledger.schema.ts: signed tree heads, the public key, inclusion proofs, one
+// event with its canonical bytes, and usage aggregates per organisation, dataset or month.
+import { queryOptions } from '@tanstack/react-query';
+import { api, ApiError, type Session } from '../../api';
+
+const BASE = '/api/v1/ledger';
+
+export interface SignedTreeHead {
+  treeSize: number;
+  rootHash: string;
+  /** ISO 8601 UTC, the signed milliseconds. */
+  timestamp: string;
+  keyId: string;
+  signature: string;
+}
+
+export interface PublicKey {
+  algorithm: 'Ed25519';
+  keyId: string;
+  pem: string;
+  raw: string;
+}
+
+export interface InclusionProof {
+  seq: number;
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  auditPath: string[];
+  treeHead: SignedTreeHead | null;
+}
+
+export interface UsageEventRow {
+  seq: number;
+  id: string;
+  idempotency_key: string;
+  kind: string;
+  dataset_id: string;
+  release_id: string | null;
+  path: string | null;
+  org_id: string | null;
+  user_id: string | null;
+  grant_id: string | null;
+  purpose: string | null;
+  quantity: number;
+  unit: string;
+  occurred_at: string;
+  recorded_at: string;
+}
+
+export interface LedgerEvent {
+  seq: number;
+  leafIndex: number | null;
+  event: UsageEventRow;
+  /** Base64 of the canonical bytes the leaf hashes. */
+  canonical: string;
+  leafHash: string;
+}
+
+export type GroupBy = 'org' | 'dataset' | 'month';
+export type Side = 'provider' | 'consumer';
+export type Unit = 'bytes' | 'records' | 'tokens' | 'compute_seconds';
+export const UNITS: Unit[] = ['bytes', 'records', 'tokens', 'compute_seconds'];
+
+export interface UsageRow {
+  /** The organisation id, dataset id or month (YYYY-MM); null for use without an organisation. */
+  key: string | null;
+  unit: string;
+  quantity: number;
+  events: number;
+}
+
+export interface Usage {
+  groupBy: GroupBy;
+  rows: UsageRow[];
+  totals: Array<{ unit: string; quantity: number; events: number }>;
+}
+
+export interface UsageFilter {
+  groupBy: GroupBy;
+  side?: Side;
+  /** ISO date-times (occurred_at ≥ from, < to). */
+  from?: string;
+  to?: string;
+}
+
+const enc = encodeURIComponent;
+
+function usageParams(filter: UsageFilter): string {
+  const params = new URLSearchParams({ groupBy: filter.groupBy });
+  if (filter.side) params.set('side', filter.side);
+  if (filter.from) params.set('from', filter.from);
+  if (filter.to) params.set('to', filter.to);
+  return params.toString();
+}
+
+export const ledgerKeys = {
+  all: ['ledger'] as const,
+  head: ['ledger', 'head'] as const,
+  key: ['ledger', 'key'] as const,
+  usage: (filter: UsageFilter) => ['ledger', 'usage', filter] as const,
+  datasetName: (id: string) => ['ledger', 'dataset-name', id] as const,
+};
+
+/** The latest signed tree head, or null before the first is signed. */
+export const latestHeadQuery = queryOptions({
+  queryKey: ledgerKeys.head,
+  queryFn: async ({ signal }) => {
+    try {
+      return await api<SignedTreeHead>(`${BASE}/tree-heads/latest`, { signal });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  },
+});
+
+export const publicKeyQuery = queryOptions({
+  queryKey: ledgerKeys.key,
+  queryFn: ({ signal }) => api<PublicKey>(`${BASE}/public-key`, { signal }),
+  staleTime: Infinity,
+});
+
+export const usageQuery = (filter: UsageFilter) =>
+  queryOptions({
+    queryKey: ledgerKeys.usage(filter),
+    queryFn: ({ signal }) => api<Usage>(`${BASE}/usage?${usageParams(filter)}`, { signal }),
+  });
+
+/** The same aggregates as CSV: a plain link (the browser sends the session cookie). */
+export const usageCsvUrl = (filter: UsageFilter) => `${BASE}/usage.csv?${usageParams(filter)}`;
+
+export const fetchInclusionProof = (seq: number, signal?: AbortSignal) =>
+  api<InclusionProof>(`${BASE}/proofs/inclusion?seq=${seq}`, { signal });
+
+export const fetchEvent = (seq: number, signal?: AbortSignal) => api<LedgerEvent>(`${BASE}/events/${seq}`, { signal });
+
+/**
+ * A dataset's name for someone who may not see its refinery record: the title of its newest
+ * release they may see (public for open releases), or null.
+ */
+export const datasetNameQuery = (id: string) =>
+  queryOptions({
+    queryKey: ledgerKeys.datasetName(id),
+    queryFn: async ({ signal }) => {
+      const { items } = await api<{ items: Array<{ title: string; titleEn: string | null }> }>(`/api/v1/datasets/${enc(id)}/releases`, {
+        signal,
+      });
+      return items[0] ?? null;
+    },
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+
+/** Which views of the usage record the signed-in person has (the server decides in the end). */
+export interface LedgerRoles {
+  /** Steward or org_admin of an agency: who used our data. */
+  provider: boolean;
+  /** A member of a company or research organisation: what we used. */
+  consumer: boolean;
+  /** The operator or an auditor: everything. */
+  oversight: boolean;
+}
+
+export function ledgerRoles(session: Session | null | undefined): LedgerRoles {
+  const memberships = session?.memberships ?? [];
+  return {
+    provider: memberships.some((m) => m.orgKind === 'agency' && (m.role === 'steward' || m.role === 'org_admin')),
+    consumer: memberships.some((m) => (m.orgKind === 'company' || m.orgKind === 'research') && m.role !== 'auditor'),
+    oversight: memberships.some((m) => m.role === 'operator' || m.role === 'auditor'),
+  };
+}
