@@ -39,7 +39,7 @@ export interface DocumentFilter {
 }
 
 /** A document to write: everything but the generated key and the use count (which indexing leaves alone). */
-export type NewDocument = Omit<Selectable<CatalogDocumentRow>, 'doc_no' | 'usage_count'>;
+export type NewDocument = Omit<Selectable<CatalogDocumentRow>, 'doc_no' | 'usage_count' | 'term_freqs'>;
 
 /** What a search reads of each matching document: its summary, facets, order keys and score. */
 export type MatchRow = Pick<
@@ -181,19 +181,20 @@ function inBrowseOrder<DB, TB extends keyof DB, O>(
 }
 
 /**
- * Occurrences of each term in a document's title and body terms, as PostgreSQL counts them: an
- * int array [title₀, body₀, title₁, body₁, …]. Terms are space-separated, so with every space
- * doubled and the text padded, ` term ` matches whole terms only and never overlaps the next.
+ * Occurrences of each term in a document's title and body, from its term frequencies (migration
+ * 0016, PostgreSQL): an int array [title₀, body₀, title₁, body₁, …].
  */
 function termCounts(terms: readonly string[]) {
-  const occurrences = (column: 'd.title_terms' | 'd.body_terms', term: string) => {
-    const padded = sql`(' ' || replace(${sql.ref(column)}, ' ', '  ') || ' ')`;
-    const needle = ` ${term} `;
-    return sql`((length(${padded}) - length(replace(${padded}, ${needle}, ''))) / ${needle.length})`;
-  };
-  return sql<
-    number[]
-  >`array[${sql.join(terms.flatMap((term) => [occurrences('d.title_terms', term), occurrences('d.body_terms', term)]))}]::int[]`;
+  const count = (term: string, part: 0 | 1) => sql`coalesce((d.term_freqs -> ${term} ->> ${sql.lit(part)})::int, 0)`;
+  return sql<number[]>`array[${sql.join(terms.flatMap((term) => [count(term, 0), count(term, 1)]))}]::int[]`;
+}
+
+/** A document's term frequencies as PostgreSQL keeps them: `{ term: [title count, body count] }` (JSON text). */
+function termFreqs(doc: { title_terms: string; body_terms: string }): string {
+  const freqs: Record<string, [number, number]> = {};
+  for (const term of splitTerms(doc.title_terms)) (freqs[term] ??= [0, 0])[0]++;
+  for (const term of splitTerms(doc.body_terms)) (freqs[term] ??= [0, 0])[1]++;
+  return JSON.stringify(freqs);
 }
 
 const splitTerms = (text: string) => (text === '' ? [] : text.split(' '));
@@ -303,6 +304,9 @@ export function createCatalogRepository(
     }
     return knownCombinations;
   }
+
+  /** On PostgreSQL a document is written with its term frequencies (FTS5 keeps its own). */
+  const withTermFreqs = (doc: NewDocument): NewDocument & { term_freqs?: string } => (fts5 ? doc : { ...doc, term_freqs: termFreqs(doc) });
 
   const ftsMatch = (terms: readonly string[]) => sql<SqlBool>`catalog_fts match ${ftsMatchQuery(terms)}`;
   const tsMatch = (terms: readonly string[]) => sql<SqlBool>`d.tsv @@ to_tsquery('simple', ${tsQuery(terms)})`;
@@ -643,14 +647,14 @@ export function createCatalogRepository(
           }
           const docNo = Number(old.doc_no);
           if (fts5) await ftsDelete(trx, docNo, old.title_terms, old.body_terms);
-          await trx.updateTable('catalog_documents').set(doc).where('doc_no', '=', docNo).execute();
+          await trx.updateTable('catalog_documents').set(withTermFreqs(doc)).where('doc_no', '=', docNo).execute();
           change.remove(old);
           indexed.push({ docNo, doc });
         }
         // New documents (the bulk of a first indexing) go in one multi-row statement per chunk:
         // a round trip per document made PostgreSQL's indexing of a million entries take most of an hour.
         for (const chunk of chunks(fresh, INSERT_CHUNK)) {
-          const inserted = await trx.insertInto('catalog_documents').values(chunk).returning(['doc_no', 'id']).execute();
+          const inserted = await trx.insertInto('catalog_documents').values(chunk.map(withTermFreqs)).returning(['doc_no', 'id']).execute();
           const docNoOf = new Map(inserted.map((r) => [r.id, Number(r.doc_no)]));
           for (const doc of chunk) indexed.push({ docNo: docNoOf.get(doc.id)!, doc });
         }

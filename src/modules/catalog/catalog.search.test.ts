@@ -176,25 +176,32 @@ for (const engine of ENGINES) {
       );
     });
 
-    it('counts documents indexed before migration 0012 once it has run', async () => {
+    it('searches documents indexed before migrations 0012 (SQLite) and 0016 (PostgreSQL) once they have run', async () => {
       const { config, drop } = await createEmptyDatabase(engine);
       const database = openDatabase(config);
       try {
+        await migrateToLatest(database);
+        const docs = makeDocuments(60, 11);
+        await createCatalogRepository(database.db, database.capabilities).upsertDocuments(docs);
+        // Back to before the migration that keeps this engine's search tables, then forward again:
+        // its backfill must rebuild them from the documents.
         const migrator = new Migrator({
           db: database.db,
           provider: { getMigrations: async () => MIGRATIONS as Record<string, Migration> },
         });
-        expect((await migrator.migrateTo('0011_deid')).error).toBeUndefined();
-        const docs = makeDocuments(60, 11);
-        await createCatalogRepository(database.db, { fullText: engine === 'sqlite' ? 'fts5' : 'tsvector' }).upsertDocuments(docs);
+        const before = engine === 'sqlite' ? '0011_deid' : '0015_ledger';
+        expect((await migrator.migrateTo(before)).error).toBeUndefined();
         await migrateToLatest(database);
         const service = createCatalogService({ repo: createCatalogRepository(database.db, database.capabilities) });
         const system: Actor = { kind: 'system', name: 'test' };
-        const got = await service.searchWindow(system, { q: '버스' }, { offset: 0, limit: 100 });
-        const want = expected(docs, system, { q: '버스' }, 0, 100);
-        expect(got.total).toBe(want.total);
-        expect(got.total).toBeGreaterThan(0);
-        expect(got.results.map((r) => r.id)).toEqual(want.ids);
+        for (const q of ['버스', '교통사고 현황']) {
+          const got = await service.searchWindow(system, { q }, { offset: 0, limit: 100 });
+          const want = expected(docs, system, { q }, 0, 100);
+          expect(got.total).toBe(want.total);
+          expect(got.total).toBeGreaterThan(0);
+          expect(got.results.map((r) => r.id)).toEqual(want.ids);
+          expect(got.results.map((r) => r.score)).toEqual(want.scores);
+        }
       } finally {
         await database.close();
         await drop();

@@ -35,6 +35,8 @@ export interface CatalogDocumentRow {
   remote_id: string | null;
   /** Recorded uses (migration 0008), for "most used"; indexing leaves it alone. */
   usage_count: Generated<number>;
+  /** PostgreSQL only (migration 0016): `{ term: [title count, body count] }`, JSON text when written. */
+  term_freqs?: Generated<string>;
 }
 
 /** One row (id 1): bumped by every index write; BM25's corpus numbers (migration 0008). */

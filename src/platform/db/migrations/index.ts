@@ -14,6 +14,7 @@ import * as m0012 from './0012_catalog_facet_combinations.js';
 import * as m0013 from './0013_evaluation.js';
 import * as m0014 from './0014_distribution.js';
 import * as m0015 from './0015_ledger.js';
+import * as m0016 from './0016_catalog_term_freqs.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_evaluation': m0013,
   '0014_distribution': m0014,
   '0015_ledger': m0015,
+  '0016_catalog_term_freqs': m0016,
 };
