@@ -14,6 +14,7 @@
  * The 20 constraints: budget 6 bn KRW, exactly 100 entries, domainMin for 6 domains and domainMax
  * for 4, an agency cap of 3, minimums for the 4 modalities, 2 mustInclude and 2 mustExclude lists.
  */
+import os from 'node:os';
 import { mulberry32, seededRandom } from '../../src/core/random.js';
 import {
   greedySelection,
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     `Budgeted selection (src/modules/evaluation/selection): exactly 100 of ${CANDIDATES.toLocaleString('en-US')} seeded candidates, ${constraintCount} constraints ` +
       '(budget 6 bn KRW, count 100, 6 domain minimums, 4 domain maximums, agency cap 3, 4 modality minimums, mustInclude, mustExclude); ' +
       `HiGHS (WASM, highs npm 1.15.3) with mip_rel_gap 0. ${ROUNDS} rounds, ${new Date().toISOString().slice(0, 10)}, ` +
-      '2 cores, `nice -n 19`.',
+      `${os.cpus().length} cores.`,
     '',
     '| measure | value |',
     '| --- | --- |',
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
     `| greedy by score: objective, gap | ${greedyCell(result.greedy)} |`,
     `| greedy by score per won: objective, gap | ${greedyCell(result.greedyRatio)} |`,
     `| greedy computation time | ${greedyMs.toFixed(1)} ms |`,
-    `| target | ≤ 2 s to proven optimality: ${median(times) <= 2 ? 'met' : 'NOT met'} (median) |`,
+    `| target | ≤ 2 s to proven optimality: median ${median(times) <= 2 ? 'met' : 'NOT met'}, first call in a fresh process ${Math.max(...times) <= 2 ? 'met' : 'NOT met'} |`,
     '',
   ];
   const text = lines.join('\n');
