@@ -157,6 +157,10 @@ for (const engine of ENGINES) {
         expect(created.statusCode).toBe(201);
         request = created.json();
         expect(request).toMatchObject({ status: 'pending', releaseId: conditional.id, answers: { model: 'LLM 7B' }, grant: null });
+        // One pending request per organisation and dataset.
+        const again = await ask(company, { datasetId: conditional.datasetId, purpose: '또 요청', durationDays: 30, answers: { model: 'x' } });
+        expect(again.statusCode).toBe(409);
+        expect(again.json().detail).toContain(request.id);
 
         const mine = await t.current.app.inject({ method: 'GET', url: '/api/v1/access-requests?mine=true', headers: company });
         expect(mine.json().items.map((r: AccessRequest) => r.id)).toContain(request.id);

@@ -359,6 +359,10 @@ export function createAccessService({ repo, clock }: AccessServiceDeps) {
           problems,
         });
       }
+      // One open question per organisation and dataset: the agency decides it once, not twice.
+      const pending = (await repo.listRequests({ orgIds: [orgId] })).find((r) => r.dataset_id === dataset.id && r.status === 'pending');
+      if (pending)
+        throw conflict(`Your organisation already has a pending request for this dataset (${pending.id}) / 이미 심사 중인 요청이 있습니다`);
       const id = uuidv7();
       await repo.insertRequest({
         id,
