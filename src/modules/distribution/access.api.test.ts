@@ -158,7 +158,12 @@ for (const engine of ENGINES) {
         request = created.json();
         expect(request).toMatchObject({ status: 'pending', releaseId: conditional.id, answers: { model: 'LLM 7B' }, grant: null });
         // One pending request per organisation and dataset.
-        const again = await ask(company, { datasetId: conditional.datasetId, purpose: '또 요청', durationDays: 30, answers: { model: 'x' } });
+        const again = await ask(company, {
+          datasetId: conditional.datasetId,
+          purpose: '또 요청',
+          durationDays: 30,
+          answers: { model: 'x' },
+        });
         expect(again.statusCode).toBe(409);
         expect(again.json().detail).toContain(request.id);
 
