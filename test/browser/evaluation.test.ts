@@ -11,10 +11,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../web/src/pages/evaluation/strings.js';
-import { DEMO_OPERATOR, DEMO_PASSWORD, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { apiAs, DEMO_OPERATOR, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const EVALUATOR = 'evaluator@demo.datadam.kr';
@@ -36,23 +36,6 @@ interface Selection {
   selected: string[];
   entries: Array<{ entryId: string; selected: boolean }>;
   greedy: { gapPercent: number | null };
-}
-
-/** An API client signed in as `email`, sending the session's CSRF token on unsafe requests. */
-async function apiAs(
-  baseURL: string,
-  email: string,
-): Promise<{ api: APIRequestContext; call: <T>(method: string, url: string, data?: unknown) => Promise<T> }> {
-  const api = await request.newContext({ baseURL });
-  const res = await api.post('/api/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
-  if (!res.ok()) throw new Error(`login ${email}: ${res.status()} ${await res.text()}`);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const call = async <T>(method: string, url: string, data?: unknown): Promise<T> => {
-    const reply = await api.fetch(url, { method, headers: { 'x-csrf-token': csrfToken }, ...(data === undefined ? {} : { data }) });
-    if (!reply.ok()) throw new Error(`${method} ${url}: ${reply.status()} ${await reply.text()}`);
-    return (reply.status() === 204 ? undefined : await reply.json()) as T;
-  };
-  return { api, call };
 }
 
 describe('evaluation and selection in chromium', () => {

@@ -13,18 +13,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../web/src/pages/ledger/strings.js';
 import { fromBase64, leafHashHex, verifyInclusion } from '../../web/src/pages/ledger/verify.js';
 import {
+  apiAs,
   DEMO_OPERATOR,
-  DEMO_PASSWORD,
   DEMO_STEWARD,
   launchBrowser,
   login,
   REPO_ROOT,
   startServer,
+  tusUpload,
   type RunningServer,
 } from '../support/browser.js';
 
@@ -63,42 +64,6 @@ interface LedgerEvent {
   canonical: string;
   leafHash: string;
   event: { dataset_id: string; org_id: string | null; quantity: number; unit: string };
-}
-
-/** An API client signed in as `email`, sending the session's CSRF token on unsafe requests. */
-async function apiAs(baseURL: string, email: string) {
-  const api = await request.newContext({ baseURL });
-  const res = await api.post('/api/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
-  if (!res.ok()) throw new Error(`login ${email}: ${res.status()} ${await res.text()}`);
-  const me = (await res.json()) as { csrfToken: string; memberships: Array<{ orgId: string; orgKind: string }> };
-  const call = async <T>(method: string, url: string, data?: unknown): Promise<T> => {
-    const reply = await api.fetch(url, { method, headers: { 'x-csrf-token': me.csrfToken }, ...(data === undefined ? {} : { data }) });
-    if (!reply.ok()) throw new Error(`${method} ${url}: ${reply.status()} ${await reply.text()}`);
-    return (reply.status() === 204 ? undefined : await reply.json()) as T;
-  };
-  return { api, csrfToken: me.csrfToken, memberships: me.memberships, call };
-}
-
-/** Uploads `bytes` into a refinery dataset by tus (one PATCH); returns the upload id. */
-async function tusUpload(client: APIRequestContext, csrf: string, datasetId: string, bytes: Buffer, fileName: string): Promise<string> {
-  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-  const created = await client.post('/api/v1/uploads', {
-    headers: {
-      'x-csrf-token': csrf,
-      'tus-resumable': '1.0.0',
-      'upload-length': String(bytes.length),
-      'upload-metadata': `filename ${b64(fileName)},datasetId ${b64(datasetId)}`,
-    },
-  });
-  if (created.status() !== 201) throw new Error(`upload: ${created.status()} ${await created.text()}`);
-  const location = created.headers().location!;
-  const patched = await client.fetch(location, {
-    method: 'PATCH',
-    headers: { 'x-csrf-token': csrf, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-    data: bytes,
-  });
-  if (patched.status() !== 204) throw new Error(`upload PATCH: ${patched.status()} ${await patched.text()}`);
-  return location.split('/').pop()!;
 }
 
 describe('the usage record in chromium', () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { freePort } from './postgres-server.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -136,4 +136,46 @@ export async function login(page: Page, email: string, options: { password?: str
     page.waitForURL((url) => url.pathname === target.pathname, { timeout: 15_000 }),
     page.locator('form button[type="submit"]').click(),
   ]);
+}
+
+/** An API client signed in as `email` (demo password), sending the session's CSRF token on unsafe requests. */
+export async function apiAs(baseURL: string, email: string) {
+  const api = await request.newContext({ baseURL });
+  const res = await api.post('/api/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
+  if (!res.ok()) throw new Error(`login ${email}: ${res.status()} ${await res.text()}`);
+  const me = (await res.json()) as { csrfToken: string; memberships: Array<{ orgId: string; orgKind: string }> };
+  const call = async <T>(method: string, url: string, data?: unknown): Promise<T> => {
+    const reply = await api.fetch(url, { method, headers: { 'x-csrf-token': me.csrfToken }, ...(data === undefined ? {} : { data }) });
+    if (!reply.ok()) throw new Error(`${method} ${url}: ${reply.status()} ${await reply.text()}`);
+    return (reply.status() === 204 ? undefined : await reply.json()) as T;
+  };
+  return { api, csrfToken: me.csrfToken, memberships: me.memberships, call };
+}
+
+/** Uploads `bytes` into a refinery dataset by tus (one PATCH); returns the upload id. */
+export async function tusUpload(
+  client: APIRequestContext,
+  csrf: string,
+  datasetId: string,
+  bytes: Buffer,
+  fileName: string,
+): Promise<string> {
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const created = await client.post('/api/v1/uploads', {
+    headers: {
+      'x-csrf-token': csrf,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(bytes.length),
+      'upload-metadata': `filename ${b64(fileName)},datasetId ${b64(datasetId)}`,
+    },
+  });
+  if (created.status() !== 201) throw new Error(`upload: ${created.status()} ${await created.text()}`);
+  const location = created.headers().location!;
+  const patched = await client.fetch(location, {
+    method: 'PATCH',
+    headers: { 'x-csrf-token': csrf, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+    data: bytes,
+  });
+  if (patched.status() !== 204) throw new Error(`upload PATCH: ${patched.status()} ${await patched.text()}`);
+  return location.split('/').pop()!;
 }
