@@ -91,6 +91,13 @@ export type FacetCombination = Pick<
   'org_id' | 'agency' | 'domain' | 'modality' | 'readiness' | 'provision_scope' | 'personal_info' | 'year' | 'formats'
 >;
 
+/** How many documents (of a search, or of a filter) hold one combination of facet values. */
+export interface CombinationCount {
+  /** On SQLite the same object for the same combination every time (the service keys work on it). */
+  combination: FacetCombination;
+  count: number;
+}
+
 /** What the indexer reads of a census entry. */
 export interface IndexableEntryRow {
   id: string;
@@ -320,7 +327,7 @@ export function createCatalogRepository(
    * and all of them score alike), the documents decide the order and are sorted in full.
    */
   async function bestRankedFts(filter: SearchFilter, k: number): Promise<MatchRow[]> {
-    const ranked = await db
+    const ranked = db
       .selectFrom('catalog_fts')
       .innerJoin('catalog_document_facets as k', 'k.doc_no', 'catalog_fts.rowid')
       .innerJoin('catalog_facet_combinations as d', 'd.combination_no', 'k.combination_no')
@@ -329,16 +336,20 @@ export function createCatalogRepository(
       .where((eb) => where(filter)(eb as unknown as Eb))
       .select(['k.doc_no', sql<number>`catalog_fts.rank`.as('rank')])
       .orderBy(sql`catalog_fts.rank`)
-      .limit(k + rankTiesRead)
-      .execute();
+      .limit(k + rankTiesRead);
+    // Streamed, and left at the first match below the k-th: FTS5 has ranked every match already,
+    // but each one read after it is still joined to its combination.
     const scores = new Map<number, number>();
-    const kth = ranked.length >= k ? roundScore(-ranked[k - 1]!.rank) : -Infinity;
-    for (const row of ranked) {
+    let kth = -Infinity;
+    let read = 0;
+    for await (const row of ranked.stream()) {
       const score = roundScore(-row.rank);
       if (score < kth) break;
+      read++;
+      if (read === k) kth = score;
       scores.set(Number(row.doc_no), score);
     }
-    if (ranked.length === k + rankTiesRead && scores.size === ranked.length) return firstInOrderFts(filter, 'relevance', k);
+    if (read === k + rankTiesRead) return firstInOrderFts(filter, 'relevance', k);
     const rows: MatchRow[] = [];
     for (const docNos of chunks([...scores.keys()], INSERT_CHUNK)) {
       const docs = await documents()
@@ -425,7 +436,7 @@ export function createCatalogRepository(
      * (migration 0012) and filters the few combinations afterwards, never reading a matching
      * document; PostgreSQL groups the matching rows it reads from the heap anyway.
      */
-    matchCombinations: async (filter: SearchFilter): Promise<Array<FacetCombination & { count: number }>> => {
+    matchCombinations: async (filter: SearchFilter): Promise<CombinationCount[]> => {
       if (fts5) {
         const counts = await db
           .selectFrom(
@@ -442,7 +453,7 @@ export function createCatalogRepository(
           .select(['g.combination_no', 'g.n'])
           .execute();
         const combinations = await facetCombinationsNumbered(counts.map((c) => Number(c.combination_no)));
-        return counts.map(({ combination_no, n }) => ({ ...combinations.get(Number(combination_no))!, count: Number(n) }));
+        return counts.map(({ combination_no, n }) => ({ combination: combinations.get(Number(combination_no))!, count: Number(n) }));
       }
       const rows = await documents()
         .where(tsMatch(filter.terms))
@@ -450,7 +461,7 @@ export function createCatalogRepository(
         .select([...FACET_COMBINATION_COLUMNS, (eb) => eb.fn.countAll<number>().as('n')])
         .groupBy([...FACET_COMBINATION_COLUMNS])
         .execute();
-      return rows.map(({ n, ...combination }) => ({ ...combination, count: Number(n) }));
+      return rows.map(({ n, ...combination }) => ({ combination, count: Number(n) }));
     },
 
     /**
@@ -487,14 +498,14 @@ export function createCatalogRepository(
      * How many documents a filter without terms matches per combination of facet values, through
      * one GROUP BY over the facet index (combinations are few; the caller adds them up per facet).
      */
-    facetCombinations: async (filter: Omit<DocumentFilter, 'terms'>): Promise<Array<FacetCombination & { count: number }>> =>
+    facetCombinations: async (filter: Omit<DocumentFilter, 'terms'>): Promise<CombinationCount[]> =>
       (
         await documents()
           .where(where(filter))
           .select([...FACET_COMBINATION_COLUMNS, (eb) => eb.fn.countAll<number>().as('n')])
           .groupBy([...FACET_COMBINATION_COLUMNS])
           .execute()
-      ).map(({ n, ...combination }) => ({ ...combination, count: Number(n) })),
+      ).map(({ n, ...combination }) => ({ combination, count: Number(n) })),
 
     /** A page of the documents a filter without terms matches, in one of the browsing orders (through indexes). */
     browse: async (filter: Omit<DocumentFilter, 'terms'>, order: BrowseOrder, offset: number, limit: number): Promise<MatchRow[]> => {

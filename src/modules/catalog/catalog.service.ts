@@ -20,18 +20,17 @@
 import { can, type Actor } from '../../core/auth/policy.js';
 import { badRequest } from '../../core/errors.js';
 import { analyzeQuery, toFtsText, analyzeDocument } from './analyzer.js';
+import { createFacetCounter, FACETS, type FacetCount, type FacetName } from './facet-counter.js';
 import type {
   CatalogRepository,
   DocumentFilter,
   DocumentVisibility,
-  FacetCombination,
   IndexableEntryRow,
   MatchRow,
   NewDocument,
 } from './catalog.repository.js';
 
-export const FACETS = ['domain', 'agency', 'modality', 'readiness', 'provisionScope', 'format', 'personalInfo', 'year'] as const;
-export type FacetName = (typeof FACETS)[number];
+export { FACETS, type FacetName, type FacetCount } from './facet-counter.js';
 
 /** A filter value, or several (any of them matches). */
 type OneOrMany<T> = T | readonly T[];
@@ -77,8 +76,6 @@ export interface SearchHit {
   updatedAt: string;
 }
 
-export type FacetCount = { value: string; label?: string; count: number };
-
 export interface SearchResult {
   total: number;
   results: SearchHit[];
@@ -104,17 +101,6 @@ const INDEX_BATCH = 500;
 const ANALYZE_AFTER = 10_000;
 /** Browsing summaries (counts and facets without words) kept, the most recently used first. */
 const BROWSE_CACHE_SIZE = 64;
-
-/** Facet columns of a document, by facet. */
-const FACET_COLUMNS = {
-  domain: 'domain',
-  agency: 'org_id',
-  modality: 'modality',
-  readiness: 'readiness',
-  provisionScope: 'provision_scope',
-  personalInfo: 'personal_info',
-  year: 'year',
-} as const satisfies Record<Exclude<FacetName, 'format'>, keyof MatchRow>;
 
 export interface CatalogServiceDeps {
   repo: CatalogRepository;
@@ -204,7 +190,6 @@ function listOf<T>(value: OneOrMany<T> | undefined, normalise: (v: T) => T = (v)
   return values.length > 0 ? [...new Set(values)] : undefined;
 }
 
-const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 const desc = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
 /** Orders of the hits, the browsing orders of the repository among them; every one ends in the id, so pages never overlap. */
@@ -237,43 +222,6 @@ export function firstInOrder<T>(rows: readonly T[], compare: (a: T, b: T) => num
     if (best.length > k) best.pop();
   }
   return best;
-}
-
-/**
- * Facet counts over documents, each standing for `count` of them (a search's rows count 1 each; a
- * browse's combinations of facet values count as many as hold them).
- */
-function facetCounts(rows: ReadonlyArray<FacetCombination & { count?: number }>): Record<FacetName, FacetCount[]> {
-  const columns = Object.entries(FACET_COLUMNS) as Array<
-    [Exclude<FacetName, 'format'>, (typeof FACET_COLUMNS)[Exclude<FacetName, 'format'>]]
-  >;
-  const counts = columns.map(() => new Map<string | number, number>());
-  // Format cells ('|CSV|JSON|') repeat: count each distinct cell, split it once.
-  const cells = new Map<string, number>();
-  const labels = new Map<string, string>();
-  for (const row of rows) {
-    const n = row.count ?? 1;
-    for (let i = 0; i < columns.length; i++) {
-      const value = row[columns[i]![1]];
-      if (value !== null) counts[i]!.set(value, (counts[i]!.get(value) ?? 0) + n);
-    }
-    if (!labels.has(row.org_id)) labels.set(row.org_id, row.agency);
-    cells.set(row.formats, (cells.get(row.formats) ?? 0) + n);
-  }
-  const out = emptyFacets();
-  columns.forEach(([name], i) => {
-    out[name] = [...counts[i]!]
-      .map(([raw, count]) => {
-        const value = String(raw);
-        return name === 'agency' ? { value, label: labels.get(value) ?? value, count } : { value, count };
-      })
-      .sort(byCount);
-  });
-  const formats = new Map<string, number>();
-  for (const [cell, n] of cells)
-    for (const format of cell.split('|')) if (format !== '') formats.set(format, (formats.get(format) ?? 0) + n);
-  out.format = [...formats].map(([value, count]) => ({ value, count })).sort(byCount);
-  return out;
 }
 
 /** Each facet's first `limit` values, and the selected ones wherever they fall. */
@@ -315,6 +263,7 @@ const toHit = (row: MatchRow): SearchHit => ({
 });
 
 export function createCatalogService({ repo }: CatalogServiceDeps) {
+  const facetCounts = createFacetCounter();
   /** Browsing summaries by filter, with the index generation they were counted at; most recent last. */
   const browseCache = new Map<string, { generation: number; total: number; facets: Record<FacetName, FacetCount[]> }>();
 
