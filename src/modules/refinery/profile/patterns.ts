@@ -123,13 +123,24 @@ const DATE_FORMATS: readonly DateFormat[] = [
   { name: 'YYYY/MM/DD HH:MM[:SS]', pattern: /^(\d{4})\/(\d{1,2})\/(\d{1,2}) \d{1,2}:\d{2}(?::\d{2})?$/, kind: 'datetime' },
 ];
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (year < 1000 || month < 1 || month > 12 || day < 1) return false;
-  const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return day <= days[month - 1]!;
+  const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  return day <= DAYS_IN_MONTH[month - 1]! + leapDay;
 }
 
+/** Every date format starts with a four-digit year and one of these; a cheap test before the regexes. */
+const AFTER_YEAR = new Set(['-', '.', '/', '년']);
+const isDigitAt = (value: string, i: number) => {
+  const c = value.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+};
+
 function matchDate(value: string): DateFormat | undefined {
+  if (value.length < 8 || !AFTER_YEAR.has(value[4]!)) return undefined;
+  if (!isDigitAt(value, 0) || !isDigitAt(value, 1) || !isDigitAt(value, 2) || !isDigitAt(value, 3)) return undefined;
   for (const format of DATE_FORMATS) {
     const m = format.pattern.exec(value);
     if (m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return format;
@@ -171,7 +182,10 @@ export function isExcelScientific(value: string): boolean {
  * @example classifyValue('2020.12.31') // 'date'
  */
 export function classifyValue(value: string): ValuePattern {
-  const v = value.trim();
+  return classifyTrimmed(value.trim());
+}
+
+function classifyTrimmed(v: string): ValuePattern {
   if (v === '') return 'empty';
   const first = v.charCodeAt(0);
   const startsNumeric = (first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e || first === 0x28;
@@ -224,10 +238,6 @@ function isPlainNumber(trimmed: string): boolean {
 }
 
 /** A value with surrounding whitespace (ASCII spaces and tabs, no-break and ideographic spaces). */
-function hasOuterSpace(value: string): boolean {
-  return value.length > 0 && value !== value.trim();
-}
-
 /** A defect found in a column: how many values have it and the first few, by 1-based data row. */
 export interface ColumnDefect {
   code: DefectCode;
@@ -292,7 +302,8 @@ export class ColumnInspector {
       this.empty++;
       return;
     }
-    const pattern = classifyValue(value);
+    const trimmed = value.trim();
+    const pattern = classifyTrimmed(trimmed);
     if (value.includes('\uFFFD')) this.tally('replacement_character', row, value);
     if (pattern === 'empty') {
       this.empty++;
@@ -300,8 +311,7 @@ export class ColumnInspector {
       return;
     }
     this.patterns.set(pattern, (this.patterns.get(pattern) ?? 0) + 1);
-    const trimmed = value.trim();
-    if (hasOuterSpace(value)) {
+    if (trimmed.length !== value.length) {
       this.tally(isPlainNumber(trimmed) ? 'number_with_spaces' : 'leading_trailing_space', row, value);
     }
     if (pattern === 'scientific' && isExcelScientific(trimmed)) this.tally('excel_scientific_number', row, value);

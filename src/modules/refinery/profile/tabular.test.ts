@@ -108,6 +108,31 @@ describe('profileTable: CSV', () => {
     expect(amount!.stats.histogram.kind).toBe('bins');
   });
 
+  it('summarises number and date columns by their values, and one that turns to text further on by its texts', async () => {
+    const file = path.join(dir, 'turns-text.csv');
+    const rows = Array.from(
+      { length: 300 },
+      (_, i) => `${i},2024-01-${String((i % 28) + 1).padStart(2, '0')},7,${i * 10},${i % 2 ? '1' : '1.0'}`,
+    );
+    rows.push('알 수 없음,모름,7,5,1');
+    writeFileSync(file, `n,day,same,amount,ratio\n${rows.join('\n')}\n`);
+    const p = await profileTable(file, 'csv', { ...options, sampleRows: 100 });
+    const [n, day, same, amount, ratio] = p.columns;
+    // Characters, not bytes: '알 수 없음' is 6 characters in 14 bytes.
+    expect(n).toMatchObject({ type: 'VARCHAR', nulls: 0 });
+    expect(n!.stats).toMatchObject({ min: '0', max: '알 수 없음', minLength: 1, maxLength: 6 });
+    expect(n!.distinct).toBeGreaterThan(250); // 301, estimated (HyperLogLog)
+    expect(day).toMatchObject({ type: 'VARCHAR' });
+    expect(day!.stats).toMatchObject({ min: '2024-01-01', max: '모름', minLength: 2, maxLength: 10 });
+    expect(same).toMatchObject({ type: 'BIGINT', distinct: 1, issues: ['constant'] });
+    expect(same!.stats).toMatchObject({ min: 7, max: 7, minLength: 1, maxLength: 1 });
+    expect(amount).toMatchObject({ type: 'BIGINT', nulls: 0 });
+    expect(amount!.stats).toMatchObject({ min: 0, max: 2990, minLength: 1, maxLength: 4 });
+    expect(amount!.distinct).toBeGreaterThan(250);
+    // One number written two ways.
+    expect(ratio).toMatchObject({ type: 'DOUBLE', distinct: 1, issues: ['constant'] });
+  });
+
   it('names the file and the line when a CSV is broken', async () => {
     const file = path.join(dir, 'ragged.csv');
     // Past DuckDB's sniffing sample (20,480 lines) the error has a line number; within it, a reason.

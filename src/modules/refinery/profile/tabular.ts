@@ -412,6 +412,9 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     const numeric = numericOf(i, `c${i}`);
     if (numeric) sampleAggregates.push(`min(${numeric}) as c${i}_nmin`, `max(${numeric}) as c${i}_nmax`);
     if (wholeFileInspected) sampleAggregates.push(`count(distinct c${i}) as c${i}_d`);
+    if (!source.nativeTypes && proposals[i] !== 'VARCHAR') {
+      sampleAggregates.push(`count(c${i}) = count(try_cast(c${i} as ${proposals[i]})) as c${i}_casts`);
+    }
   });
   const [sampled = {}] = await db.all<Record<string, unknown>>(`select ${sampleAggregates.join(', ')} from profile_sample`);
   await db.run('drop table profile_sample');
@@ -447,18 +450,39 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     if (native) return TEMPORAL_TYPES.test(native) ? sqlIdentifier(names[i]!) : undefined;
     return proposals[i] === 'DATE' || proposals[i] === 'TIMESTAMP' ? `try_cast(${sqlIdentifier(names[i]!)} as ${proposals[i]})` : undefined;
   };
-  const aggregates = ['count(*) as "rows"'];
-  names.forEach((name, i) => {
-    const text = asText(name);
-    const column = sqlIdentifier(name);
-    aggregates.push(
-      `count(${column}) as c${i}_n`,
+  // A column read as numbers or dates (native, or every inspected value casts) is summarised by
+  // its values, not its texts: comparing and hashing texts of every row cost a twentieth of the
+  // pass. Its values are ASCII once they all cast, so a length in bytes is its length in
+  // characters. One that does not cast further down turns into text, and its text statistics
+  // come from a second pass (textAggregates below) over that column only; one with a value that
+  // does not cast in the inspected rows (a dotted date among dates) gets them in this pass.
+  const typedValue = (i: number) => {
+    if (!numericExpr(i) && !temporalExpr(i)) return undefined;
+    if (!source.nativeTypes && sampled[`c${i}_casts`] !== true) return undefined;
+    return source.nativeTypes ? sqlIdentifier(names[i]!) : `try_cast(${sqlIdentifier(names[i]!)} as ${proposals[i]})`;
+  };
+  const textAggregates = (i: number) => {
+    const text = asText(names[i]!);
+    return [
       `min(${text}) as c${i}_min`,
       `max(${text}) as c${i}_max`,
       `min(length(${text})) as c${i}_minlen`,
       `max(length(${text})) as c${i}_maxlen`,
-    );
-    if (!wholeFileInspected) aggregates.push(`approx_count_distinct(${text}) as c${i}_d`);
+      ...(wholeFileInspected ? [] : [`approx_count_distinct(${text}) as c${i}_d`]),
+    ];
+  };
+  const aggregates = ['count(*) as "rows"'];
+  names.forEach((name, i) => {
+    const text = asText(name);
+    const column = sqlIdentifier(name);
+    aggregates.push(`count(${column}) as c${i}_n`);
+    const typed = typedValue(i);
+    if (typed) {
+      aggregates.push(`min(strlen(${text})) as c${i}_minlen`, `max(strlen(${text})) as c${i}_maxlen`);
+      if (!wholeFileInspected) aggregates.push(`approx_count_distinct(${typed}) as c${i}_d`);
+    } else {
+      aggregates.push(...textAggregates(i));
+    }
     const listed = [...candidates[i]!];
     if (listed.length) aggregates.push(topCountsAggregate(text, listed, `c${i}_top`));
     if (!source.nativeTypes && proposals[i] !== 'VARCHAR') aggregates.push(`count(try_cast(${column} as ${proposals[i]})) as c${i}_cast`);
@@ -483,27 +507,29 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
     const nonNull = Number(summary[`c${i}_n`] ?? 0);
     return source.nativeTypes || summary[`c${i}_cast`] === undefined ? true : Number(summary[`c${i}_cast`]) === nonNull;
   };
-  // Columns with no plan (no number in the sample) or values past the grid: a second pass, over
-  // the exact range, for those columns only.
+  // A second pass, over the columns that need it only: histograms of columns with no plan (no
+  // number in the sample) or values past the grid, binned over the exact range; and the text
+  // statistics of columns that turned to text.
   const exactRange = (i: number) => rangePlan(toNumber(summary[`c${i}_nmin`]), toNumber(summary[`c${i}_nmax`]), false);
-  const binCounts = (i: number, from: Record<string, unknown>) =>
-    (JSON.parse(String(from[`c${i}_bins`] ?? '{}') || '{}') ?? {}) as Record<string, number>;
+  const binCounts = (i: number) => (JSON.parse(String(summary[`c${i}_bins`] ?? '{}') || '{}') ?? {}) as Record<string, number>;
   const rebin = names
     .map((_, i) => i)
     .filter((i) => {
       if (!exactRange(i) || !castableAll(i)) return false;
       const plan = binPlans[i];
       if (!plan) return true;
-      const keys = Object.keys(binCounts(i, summary)).map(Number);
+      const keys = Object.keys(binCounts(i)).map(Number);
       return keys.some((k) => k <= -GRID_CELLS || k >= HISTOGRAM_BINS - 1 + GRID_CELLS);
     });
-  let binned: Record<string, unknown> = summary;
-  if (rebin.length) {
-    for (const i of rebin) binPlans[i] = exactRange(i);
-    const [again] = await db.all<Record<string, unknown>>(
-      `select ${rebin.map((i) => binsAggregate(numericExpr(i)!, binPlans[i]!, `c${i}_bins`)).join(', ')} from ${source.relation}`,
-    );
-    binned = { ...summary, ...again };
+  for (const i of rebin) binPlans[i] = exactRange(i);
+  const turnedText = names.map((_, i) => i).filter((i) => typedValue(i) !== undefined && !castableAll(i));
+  const secondPass = [
+    ...rebin.map((i) => binsAggregate(numericExpr(i)!, binPlans[i]!, `c${i}_bins`)),
+    ...turnedText.flatMap(textAggregates),
+  ];
+  if (secondPass.length) {
+    const [again] = await db.all<Record<string, unknown>>(`select ${secondPass.join(', ')} from ${source.relation}`);
+    Object.assign(summary, again);
   }
 
   const columns: ColumnProfile[] = names.map((name, i) => {
@@ -521,13 +547,14 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
       .slice(0, TOP_VALUES);
     const plan = binPlans[i];
     const exact = exactRange(i);
-    const bins = plan && exact && numeric ? histogramBins(binCounts(i, binned), plan, exact.min, exact.max) : undefined;
+    const bins = plan && exact && numeric ? histogramBins(binCounts(i), plan, exact.min, exact.max) : undefined;
     const quantiles = summary[`c${i}_q`] ? (JSON.parse(String(summary[`c${i}_q`])) as Array<number | null>) : [];
     const inspection = inspections[i]!;
     const defects = [...inspection.defects];
+    const [lowest, highest] = numeric ? ['nmin', 'nmax'] : temporal ? ['tmin', 'tmax'] : ['min', 'max'];
     const distinct = Math.min(Number((wholeFileInspected ? sampled : summary)[`c${i}_d`] ?? 0), nonNull);
     if (rows > 0 && nonNull === 0) defects.push({ code: 'all_null', count: rows, examples: [], message: DEFECT_MESSAGES.all_null });
-    else if (rows > 1 && nonNull === rows && summary[`c${i}_min`] === summary[`c${i}_max`]) {
+    else if (rows > 1 && nonNull === rows && summary[`c${i}_${lowest}`] === summary[`c${i}_${highest}`]) {
       defects.push({ code: 'constant', count: rows, examples: [], message: DEFECT_MESSAGES.constant });
     }
     const pick = (value: unknown): NumberLike => (value === null || value === undefined ? null : (value as NumberLike));
@@ -538,8 +565,8 @@ async function profileSource(db: DuckDb, source: Source, sampleRows: number): Pr
       distinct: nonNull > 0 ? Math.max(distinct, 1) : 0,
       issues: defects.map((d) => d.code),
       stats: {
-        min: numeric ? toNumber(summary[`c${i}_nmin`]) : temporal ? pick(summary[`c${i}_tmin`]) : pick(summary[`c${i}_min`]),
-        max: numeric ? toNumber(summary[`c${i}_nmax`]) : temporal ? pick(summary[`c${i}_tmax`]) : pick(summary[`c${i}_max`]),
+        min: numeric ? toNumber(summary[`c${i}_nmin`]) : pick(summary[`c${i}_${lowest}`]),
+        max: numeric ? toNumber(summary[`c${i}_nmax`]) : pick(summary[`c${i}_${highest}`]),
         mean: numeric ? toNumber(summary[`c${i}_mean`]) : null,
         p25: numeric ? (quantiles[0] ?? null) : null,
         p50: numeric ? (quantiles[1] ?? null) : null,
