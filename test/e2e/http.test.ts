@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { renderApiSchema } from '../../scripts/openapi-types.js';
 import { buildApp } from '../../src/server/http/app.js';
 import { useTestApp } from '../support/app.js';
 import { renderOpenApi } from '../support/openapi.js';
@@ -95,8 +96,11 @@ describe('HTTP platform', () => {
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');
     expect(docs.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    const rendered = await renderOpenApi();
     const checkedIn = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
-    expect(checkedIn, 'docs/openapi.json is out of date: run `npm run openapi`').toBe(await renderOpenApi());
+    expect(checkedIn, 'docs/openapi.json is out of date: run `npm run openapi`').toBe(rendered);
+    const webTypes = readFileSync(new URL('../../web/src/api-schema.ts', import.meta.url), 'utf8');
+    expect(webTypes, 'web/src/api-schema.ts is out of date: run `npm run openapi`').toBe(await renderApiSchema(JSON.parse(rendered)));
   });
 
   it('serves the web app: hashed assets cached for a year, index.html revalidated, deep links get the app', async () => {

@@ -1,46 +1,64 @@
 // The one way the web app talks to the server: JSON over /api/v1, problem+json errors (RFC 9457),
 // the session cookie sent by the browser, and the CSRF token on every unsafe request.
 
-export type Locale = 'ko' | 'en';
+import type { components, paths } from './api-schema';
 
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  locale: Locale;
-}
+export type { components, paths };
 
-export interface Membership {
-  orgId: string;
-  orgName: string;
-  /** The organisation's English name, when the server sends it. */
-  orgNameEn?: string | null;
-  orgKind: string;
-  role: string;
+/** A named schema of the API (web/src/api-schema.ts, generated from the server's OpenAPI document). */
+export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
+
+type Json<Content> = Content extends { content: { 'application/json': infer T } } ? T : never;
+
+/**
+ * The JSON body of an operation's success response (200, else 201, else 202).
+ * @example type Releases = ResponseOf<'/api/v1/datasets/{datasetId}/releases'>; // { items: Release[] }
+ */
+export type ResponseOf<
+  Path extends keyof paths,
+  Method extends keyof paths[Path] = 'get' & keyof paths[Path],
+> = paths[Path][Method] extends {
+  responses: infer R;
 }
+  ? R extends { 200: infer Ok }
+    ? Json<Ok>
+    : R extends { 201: infer Created }
+      ? Json<Created>
+      : R extends { 202: infer Accepted }
+        ? Json<Accepted>
+        : never
+  : never;
+
+/**
+ * The JSON request body of an operation.
+ * @example type NewRelease = BodyOf<'/api/v1/releases', 'post'>;
+ */
+export type BodyOf<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
+  requestBody?: infer Body;
+}
+  ? Json<NonNullable<Body>>
+  : never;
+
+/** The query parameters of an operation. */
+export type QueryOf<Path extends keyof paths, Method extends keyof paths[Path] = 'get' & keyof paths[Path]> = paths[Path][Method] extends {
+  parameters: { query?: infer Query };
+}
+  ? NonNullable<Query>
+  : never;
+
+export type Locale = Schema<'User'>['locale'];
+
+export type User = Schema<'User'>;
+
+export type Membership = Schema<'Membership'>;
 
 /** What `GET /api/v1/auth/me` and `POST /api/v1/auth/login` return. */
-export interface Session {
-  user: User;
-  memberships: Membership[];
-  csrfToken: string;
-}
+export type Session = Schema<'Me'>;
 
-export interface Org {
-  id: string;
-  slug: string;
-  name: string;
-  nameEn: string | null;
-  kind: string;
-}
+export type Org = Schema<'Organization'>;
 
 /** One field the server found wrong (RFC 9457 extension `problems`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-  /** The message in Korean, when the server has one. */
-  messageKo?: string;
-}
+export type FieldProblem = NonNullable<Schema<'Problem'>['problems']>[number];
 
 /** An error the API answered with, or a failure to reach it (status 0). */
 export class ApiError extends Error {
@@ -107,7 +125,7 @@ async function toApiError(res: Response): Promise<ApiError> {
 
 /**
  * Sends a request to the API and returns its JSON body (undefined for 204).
- * @example const { items } = await api<{ items: Org[] }>('/api/v1/orgs');
+ * @example const { items } = await api<ResponseOf<'/api/v1/orgs'>>('/api/v1/orgs');
  */
 export async function api<T>(
   path: string,
@@ -157,7 +175,7 @@ export async function fetchSession(signal?: AbortSignal): Promise<Session | null
 }
 
 export async function login(email: string, password: string): Promise<Session> {
-  const session = await api<Session>('/api/v1/auth/login', { method: 'POST', body: { email, password } });
+  const session = await api<ResponseOf<'/api/v1/auth/login', 'post'>>('/api/v1/auth/login', { method: 'POST', body: { email, password } });
   rememberSession(session);
   return session;
 }
@@ -173,14 +191,11 @@ export async function logout(): Promise<void> {
 }
 
 export async function fetchOrgs(signal?: AbortSignal): Promise<Org[]> {
-  const { items } = await api<{ items: Org[] }>('/api/v1/orgs', { signal });
+  const { items } = await api<ResponseOf<'/api/v1/orgs'>>('/api/v1/orgs', { signal });
   return items;
 }
 
-export interface SignInProviders {
-  password: boolean;
-  oidc: { enabled: boolean; loginUrl: string | null };
-}
+export type SignInProviders = ResponseOf<'/api/v1/auth/providers'>;
 
 /** How people can sign in on this deployment (password always; an identity provider when configured). */
 export async function fetchProviders(signal?: AbortSignal): Promise<SignInProviders> {

@@ -20,6 +20,7 @@ import {
   entryAction,
   entryQuery,
   formQuery,
+  formValue,
   historyQuery,
   updateEntry,
   type Campaign,
@@ -667,7 +668,7 @@ function ReadOnly({ definition, entry, mine }: { definition: FormDefinition; ent
             </h2>
             <dl className="dd-view-grid">
               {group.fields.map((field) => (
-                <FieldView key={field.key} field={field} raw={entry.form[field.key]} />
+                <FieldView key={field.key} field={field} raw={formValue(entry.form, field.key)} />
               ))}
             </dl>
           </section>

@@ -455,7 +455,7 @@ function Report({
             </thead>
             <tbody>
               {shown.map((e, index) => (
-                <tr key={`${e.row}-${e.column ?? ''}-${index}`}>
+                <tr key={`${e.row}-${e.column}-${index}`}>
                   <td>{e.row > 0 ? formatNumber(e.row) : t('census.import.wholeFile')}</td>
                   <td>{e.column || '—'}</td>
                   <td>{english && e.messageEn ? e.messageEn : e.message}</td>
@@ -463,8 +463,8 @@ function Report({
               ))}
             </tbody>
           </table>
-          {(run.errorCount ?? run.errors.length) > shown.length && (
-            <p className="dd-muted">{t('census.import.moreErrors', { shown: shown.length, total: run.errorCount ?? run.errors.length })}</p>
+          {run.errorCount > shown.length && (
+            <p className="dd-muted">{t('census.import.moreErrors', { shown: shown.length, total: run.errorCount })}</p>
           )}
         </div>
       )}

@@ -1,143 +1,46 @@
 // The census API as the web app uses it: types of /api/v1/census/*, the calls, the query keys,
 // and what the signed-in person may do there (from their memberships).
 import { queryOptions } from '@tanstack/react-query';
-import { api, type Session } from '../../api';
+import { api, type BodyOf, type QueryOf, type ResponseOf, type Schema, type Session } from '../../api';
 
-export type Labels = { ko: string; en: string };
-export type FieldType = 'text' | 'textarea' | 'enum' | 'multi' | 'number' | 'date' | 'list' | 'email';
+export type Labels = Schema<'CensusLabels'>;
+export type FormDefinition = Schema<'CensusFormDescription'>;
+/** `required`: needed before the entry can be submitted (a draft may lack it). */
+export type FormField = FormDefinition['fields'][number];
+export type FieldType = FormField['type'];
 
-export interface FormField {
-  key: string;
-  labels: Labels;
-  type: FieldType;
-  /** Needed before the entry can be submitted (a draft may lack it). */
-  required: boolean;
-  choices?: Array<{ value: string; labels: Labels }>;
-}
-
-export interface FormDefinition {
-  version: string;
-  fields: FormField[];
-  domains: Array<{ value: string; labels: Labels }>;
-}
-
-export type EntryStatus = 'draft' | 'submitted' | 'returned' | 'accepted';
+export type EntrySummary = Schema<'CensusEntrySummary'>;
+export type EntryStatus = EntrySummary['status'];
 export const ENTRY_STATUSES: EntryStatus[] = ['draft', 'submitted', 'returned', 'accepted'];
 
-/** The values of a form as the API stores them. */
-export type FormData = Record<string, unknown>;
+/** The values of a form as the API takes them. */
+export type FormData = BodyOf<'/api/v1/census/entries', 'post'>['form'];
 
-export interface EntrySummary {
-  id: string;
-  orgId: string;
-  orgName: string;
-  campaignId: string | null;
-  status: EntryStatus;
-  title: string | null;
-  domain: string | null;
-  modality: string | null;
-  readiness: string | null;
-  provisionScope: string | null;
-  version: number;
-  updatedAt: string;
-  duplicateCount: number;
+/** A form's value under a field key of the form definition (the definition, not the type, names the keys). */
+export function formValue(form: FormData, key: string): unknown {
+  return form[key];
 }
 
-export interface Entry extends EntrySummary {
-  form: FormData;
-  createdAt: string;
-  submittedAt: string | null;
-  decidedAt: string | null;
-  reviewComment: string | null;
-  source: string | null;
-  externalId: string | null;
-  /** What is still missing to submit. */
-  problems: Array<{ field: string; message: string; messageKo?: string }>;
-  duplicates: Array<{ id: string; title: string | null }>;
-}
-
-export interface HistoryItem {
-  version: number;
-  status: EntryStatus;
-  changedBy: { id: string; name: string } | null;
-  changedAt: string;
-  kind: string;
-  comment: string | null;
-  changes: Array<{ field: string; before: unknown; after: unknown }>;
-}
-
-export interface Campaign {
-  id: string;
-  title: string;
-  description: string | null;
-  formVersion: string;
-  deadline: string;
-  status: 'open' | 'closed';
-  targets: Array<{ orgId: string; orgName: string }>;
-  createdAt: string;
-  responded: number;
-  targetCount: number;
-}
-
-export interface Assignment {
-  campaign: Campaign;
-  orgId: string;
-  orgName: string;
-  draft: number;
-  submitted: number;
-  returned: number;
-  accepted: number;
-  remindedAt: string | null;
-}
-
-export interface CoverageBucket {
-  key: string;
-  count: number;
-}
-
-export type CoverageKey = 'domain' | 'modality' | 'readiness' | 'provisionScope';
+/** `problems`: what is still missing to submit. */
+export type Entry = Schema<'CensusEntry'>;
+export type HistoryItem = Schema<'CensusHistoryItem'>;
+export type Campaign = Schema<'CensusCampaign'>;
+export type Assignment = Schema<'CensusAssignment'>;
+export type Dashboard = Schema<'CensusDashboard'>;
+export type CoverageKey = keyof Dashboard['coverage'];
+export type CoverageBucket = Dashboard['coverage'][CoverageKey][number];
 export const COVERAGE_KEYS: CoverageKey[] = ['domain', 'modality', 'readiness', 'provisionScope'];
 
-export interface Dashboard {
-  campaign: Campaign | null;
-  responseRate: { targets: number; responded: number; rate: number };
-  perAgency: Array<{
-    orgId: string;
-    orgName: string;
-    draft: number;
-    submitted: number;
-    returned: number;
-    accepted: number;
-    responded: boolean;
-  }>;
-  coverage: Record<CoverageKey, CoverageBucket[]>;
-  totals: { entries: number; accepted: number };
-}
-
+/** The mappings the import page offers (the server takes any name it knows). */
 export type ImportMapping = 'native' | 'data-go-kr';
 
-export interface ImportRun {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  fileName: string;
-  encoding: string | null;
-  rows: number;
-  imported: number;
-  rejected: number;
-  /** Row 0 concerns the file as a whole; an empty column, the row as a whole. `message` is Korean. */
-  errors: Array<{ row: number; column: string | null; message: string; messageEn?: string }>;
-  /** All errors, of which `errors` holds the first ones (the server keeps 1,000). */
-  errorCount?: number;
-  duplicates: number;
-  dryRun: boolean;
-  error?: string | null;
-}
+/**
+ * An import run. Row 0 of `errors` concerns the file as a whole; an empty column, the row as a whole;
+ * `message` is Korean. `errorCount` counts all errors, of which `errors` holds the first ones.
+ */
+export type ImportRun = Schema<'CensusImport'>;
 
-export interface EntryFilters {
-  org?: string;
-  campaign?: string;
-  status?: EntryStatus;
-}
+export type EntryFilters = Pick<QueryOf<'/api/v1/census/entries'>, 'org' | 'campaign' | 'status'>;
 
 const BASE = '/api/v1/census';
 
@@ -171,12 +74,12 @@ export const formQuery = queryOptions({
 
 export const campaignsQuery = queryOptions({
   queryKey: censusKeys.campaigns,
-  queryFn: async ({ signal }) => (await api<{ items: Campaign[] }>(`${BASE}/campaigns`, { signal })).items,
+  queryFn: async ({ signal }) => (await api<ResponseOf<'/api/v1/census/campaigns'>>(`${BASE}/campaigns`, { signal })).items,
 });
 
 export const assignmentsQuery = queryOptions({
   queryKey: censusKeys.assignments,
-  queryFn: async ({ signal }) => (await api<{ items: Assignment[] }>(`${BASE}/assignments`, { signal })).items,
+  queryFn: async ({ signal }) => (await api<ResponseOf<'/api/v1/census/assignments'>>(`${BASE}/assignments`, { signal })).items,
 });
 
 export const entryQuery = (id: string) =>
@@ -189,7 +92,7 @@ export const historyQuery = (id: string) =>
   queryOptions({
     queryKey: censusKeys.history(id),
     queryFn: async ({ signal }) =>
-      (await api<{ items: HistoryItem[] }>(`${BASE}/entries/${encodeURIComponent(id)}/history`, { signal })).items,
+      (await api<ResponseOf<'/api/v1/census/entries/{id}/history'>>(`${BASE}/entries/${encodeURIComponent(id)}/history`, { signal })).items,
   });
 
 export const dashboardQuery = (campaign: string | undefined) =>
@@ -199,16 +102,16 @@ export const dashboardQuery = (campaign: string | undefined) =>
   });
 
 export function fetchEntries(filters: EntryFilters, cursor: string | undefined, signal?: AbortSignal) {
-  return api<{ items: EntrySummary[]; nextCursor: string | null }>(`${BASE}/entries${query({ ...filters, limit: 50, cursor })}`, {
+  return api<ResponseOf<'/api/v1/census/entries'>>(`${BASE}/entries${query({ ...filters, limit: 50, cursor })}`, {
     signal,
   });
 }
 
-export function createEntry(body: { orgId: string; campaignId?: string; form: FormData }) {
+export function createEntry(body: BodyOf<'/api/v1/census/entries', 'post'>) {
   return api<Entry>(`${BASE}/entries`, { method: 'POST', body });
 }
 
-export function updateEntry(id: string, body: { form: FormData; version: number }) {
+export function updateEntry(id: string, body: BodyOf<'/api/v1/census/entries/{id}', 'put'>) {
   return api<Entry>(`${BASE}/entries/${encodeURIComponent(id)}`, { method: 'PUT', body });
 }
 
@@ -219,7 +122,7 @@ export function entryAction(id: string, action: EntryAction, comment?: string) {
   return api<Entry>(`${BASE}/entries/${encodeURIComponent(id)}/${action}`, { method: 'POST', body });
 }
 
-export function createCampaign(body: { title: string; description?: string; deadline: string; targetOrgIds: string[] }) {
+export function createCampaign(body: BodyOf<'/api/v1/census/campaigns', 'post'>) {
   return api<Campaign>(`${BASE}/campaigns`, { method: 'POST', body });
 }
 
@@ -228,7 +131,9 @@ export function closeCampaign(id: string) {
 }
 
 export function remindCampaign(id: string) {
-  return api<{ reminded: number }>(`${BASE}/campaigns/${encodeURIComponent(id)}/remind`, { method: 'POST' });
+  return api<ResponseOf<'/api/v1/census/campaigns/{id}/remind', 'post'>>(`${BASE}/campaigns/${encodeURIComponent(id)}/remind`, {
+    method: 'POST',
+  });
 }
 
 export function startImport(file: File, options: { mapping: ImportMapping; orgId?: string; campaignId?: string; dryRun: boolean }) {
@@ -239,7 +144,7 @@ export function startImport(file: File, options: { mapping: ImportMapping; orgId
     campaignId: options.campaignId,
     dryRun: options.dryRun,
   });
-  return api<{ id: string }>(`${BASE}/imports${search}`, { method: 'POST', rawBody: file });
+  return api<ResponseOf<'/api/v1/census/imports', 'post'>>(`${BASE}/imports${search}`, { method: 'POST', rawBody: file });
 }
 
 export function fetchImport(id: string, signal?: AbortSignal) {
@@ -247,10 +152,14 @@ export function fetchImport(id: string, signal?: AbortSignal) {
 }
 
 export function commitImport(id: string, validRowsOnly: boolean) {
-  return api<{ id: string }>(`${BASE}/imports/${encodeURIComponent(id)}/commit`, { method: 'POST', body: { validRowsOnly } });
+  const body: BodyOf<'/api/v1/census/imports/{id}/commit', 'post'> = { validRowsOnly };
+  return api<ResponseOf<'/api/v1/census/imports/{id}/commit', 'post'>>(`${BASE}/imports/${encodeURIComponent(id)}/commit`, {
+    method: 'POST',
+    body,
+  });
 }
 
-export type ExportFormat = 'csv' | 'xlsx' | 'json';
+export type ExportFormat = QueryOf<'/api/v1/census/export'>['format'];
 
 /** The download of the entries as filtered, with column names and choice labels in `lang`. */
 export function exportUrl(format: ExportFormat, filters: EntryFilters, lang: 'ko' | 'en'): string {

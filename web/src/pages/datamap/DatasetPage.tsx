@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import ko from '../../i18n/ko.json';
 import { useTitle } from '../../components/useTitle';
 import { currentLanguage } from '../../i18n';
-import { formQuery, type FormDefinition, type FormField } from '../census/censusApi';
+import { formQuery, formValue, type FormDefinition, type FormField } from '../census/censusApi';
 import { ErrorBox, formatDate, formatNumber, Loading } from '../census/common';
 import { groupFields, label } from '../census/formModel';
 import { datasetQuery, type Dataset } from './catalogApi';
@@ -90,7 +90,11 @@ function DatasetView({ dataset: d, definition }: { dataset: Dataset; definition:
                 {group.fields.map((field) => (
                   <div key={field.key}>
                     <dt>{label(field.labels, lang)}</dt>
-                    <dd>{fieldValue(field, d.form[field.key], lang) || <span className="dd-muted">{t('datamap.dataset.none')}</span>}</dd>
+                    <dd>
+                      {fieldValue(field, formValue(d.form, field.key), lang) || (
+                        <span className="dd-muted">{t('datamap.dataset.none')}</span>
+                      )}
+                    </dd>
                   </div>
                 ))}
               </dl>
@@ -105,7 +109,7 @@ function DatasetView({ dataset: d, definition }: { dataset: Dataset; definition:
         <h2 id="dataset-metadata" className="dd-subtitle">
           {t('datamap.dataset.metadata')}
         </h2>
-        {d.metadata?.croissantUrl || d.metadata?.dcatUrl ? (
+        {d.metadata.croissantUrl || d.metadata.dcatUrl ? (
           <ul className="dd-dataset-links">
             {d.metadata.croissantUrl && (
               <li>
@@ -159,9 +163,8 @@ function DatasetView({ dataset: d, definition }: { dataset: Dataset; definition:
 function AccessTier({ tier }: { tier: Dataset['accessTier'] }) {
   const { t } = useTranslation();
   if (!tier) return null;
-  const scope = typeof tier === 'string' ? tier : tier.scope;
-  const name =
-    typeof tier !== 'string' && tier.labels ? label(tier.labels, currentLanguage()) : isTier(scope) ? t(`datamap.tiers.${scope}`) : scope;
+  const scope = tier.scope;
+  const name = label(tier.labels, currentLanguage());
   return (
     <span className={`krds-badge large ${isTier(scope) ? TIER_CLASS[scope] : 'bg-light-gray'}`}>
       {t('datamap.dataset.tier')}: {name}

@@ -2,13 +2,24 @@
 // autocomplete (GET /api/v1/catalog/suggest), one dataset (GET /api/v1/catalog/datasets/:id), the
 // search parameters kept in the address, and the labels of facet values from the census form.
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../api';
+import { api, type QueryOf, type ResponseOf, type Schema } from '../../api';
 import type { FormDefinition, Labels } from '../census/censusApi';
 import { label } from '../census/formModel';
 
-export const FACET_KEYS = ['domain', 'agency', 'modality', 'readiness', 'provisionScope', 'format', 'personalInfo', 'year'] as const;
+export const FACET_KEYS = [
+  'domain',
+  'agency',
+  'modality',
+  'readiness',
+  'provisionScope',
+  'format',
+  'personalInfo',
+  'year',
+] as const satisfies ReadonlyArray<keyof Schema<'CatalogSearchResult'>['facets']>;
 export type FacetKey = (typeof FACET_KEYS)[number];
-export const SORT_KEYS = ['relevance', 'newest', 'title', 'most_used'] as const;
+export const SORT_KEYS = ['relevance', 'newest', 'title', 'most_used'] as const satisfies ReadonlyArray<
+  NonNullable<QueryOf<'/api/v1/catalog/search'>['sort']>
+>;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /**
@@ -20,60 +31,17 @@ export type DataMapSearch = { q?: string; sort?: SortKey } & { [K in FacetKey]?:
 /** The most values of one facet the server takes. */
 const MAX_VALUES = 50;
 
-export interface FacetCount {
-  value: string;
-  count: number;
-  /** A readable name where the value is an id (agencies). */
-  label?: string;
-}
-
-export interface SearchHit {
-  id: string;
-  kind: string;
-  title: string;
-  agency: string;
-  agencyId: string;
-  domain: string | null;
-  modality: string | null;
-  status: string;
-  score: number;
-  /** Recorded uses: visits to the dataset page by people outside the agency, downloads. */
-  uses: number;
-  updatedAt: string;
-}
-
-export interface SearchResult {
-  total: number;
-  results: SearchHit[];
-  facets: Record<FacetKey, FacetCount[]>;
-  nextCursor: string | null;
-}
+export type SearchResult = Schema<'CatalogSearchResult'>;
+/** `uses`: recorded uses, visits to the dataset page by people outside the agency, downloads. */
+export type SearchHit = SearchResult['results'][number];
+/** `label`: a readable name where the value is an id (agencies). */
+export type FacetCount = SearchResult['facets'][FacetKey][number];
 
 /** One autocomplete suggestion: a dataset whose title holds what was typed so far. */
-export interface Suggestion {
-  id: string;
-  title: string;
-  agency: string;
-}
+export type Suggestion = Schema<'CatalogSuggestions'>['suggestions'][number];
 
-export interface Dataset {
-  id: string;
-  kind: string;
-  status: string;
-  title: string;
-  titleEn: string | null;
-  description: string | null;
-  descriptionEn: string | null;
-  agency: { id: string; name: string; nameEn: string | null; code: string | null };
-  form: Record<string, unknown>;
-  /** How it may be reached: the provision scope with its labels (a bare code from older servers). */
-  accessTier: { scope: string; labels?: Labels } | string | null;
-  lineage: { censusEntryId: string | null; releases: unknown[] } | null;
-  quality: unknown;
-  samples: unknown;
-  related: Array<{ id: string; title: string; agency: string }>;
-  metadata: { croissantUrl: string | null; dcatUrl: string | null; schemaOrg?: unknown } | null;
-}
+/** `accessTier`: how it may be reached, the provision scope with its labels. */
+export type Dataset = Schema<'Dataset'>;
 
 const text = (value: unknown): string | undefined => {
   const s = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
@@ -142,7 +110,9 @@ export const suggestQuery = (typed: string) =>
   queryOptions({
     queryKey: catalogKeys.suggest(typed),
     queryFn: ({ signal }) =>
-      api<{ suggestions: Suggestion[] }>(`/api/v1/catalog/suggest${searchQuery({ q: typed })}`, { signal }).then((r) => r.suggestions),
+      api<ResponseOf<'/api/v1/catalog/suggest'>>(`/api/v1/catalog/suggest${searchQuery({ q: typed })}`, { signal }).then(
+        (r) => r.suggestions,
+      ),
     staleTime: 60_000,
   });
 

@@ -276,19 +276,18 @@ export function DemandPage() {
                 </tr>
               </thead>
               <tbody>
-                {mine.data.map((d, i) => (
-                  <tr key={d.id ?? `${d.entryId ?? ''}-${i}`} data-my-demand={d.id ?? d.entryId ?? i}>
+                {mine.data.map((d) => (
+                  <tr key={d.id} data-my-demand={d.id}>
                     <td>
-                      {d.title ?? (d.entryId ? titleOf(d.entryId) : null) ?? d.need ?? '—'}
-                      {d.need && d.title ? <div className="dd-muted">{d.need}</div> : null}
-                      {d.matchedEntryIds && d.matchedEntryIds.length > 0 && (
+                      {(d.entryId ? titleOf(d.entryId) : null) ?? d.need ?? '—'}
+                      {d.matchedEntryIds.length > 0 && (
                         <div className="dd-muted">{fmt(m.demand.matchedCount, { count: d.matchedEntryIds.length })}</div>
                       )}
                     </td>
-                    <td>{d.intendedUse ?? (d.statements !== undefined ? fmt(m.demand.statementsCount, { count: d.statements }) : '—')}</td>
-                    <td>{d.urgency ? m.urgency[d.urgency] : '—'}</td>
+                    <td>{d.intendedUse}</td>
+                    <td>{m.urgency[d.urgency]}</td>
                     <td className="dd-ev-num">{d.coInvestKrw ? formatKrw(d.coInvestKrw) : '—'}</td>
-                    <td>{d.createdAt ? formatDateTime(d.createdAt) : '—'}</td>
+                    <td>{formatDateTime(d.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,202 +2,61 @@
 // AHP), candidates, evaluator panels and scores, reliability, the demand survey and the budgeted
 // selection with its report. Types follow /api/v1/evaluation (docs/evaluation.md).
 import { queryOptions } from '@tanstack/react-query';
-import { api, type Session } from '../../api';
+import { api, type BodyOf, type ResponseOf, type Schema, type Session } from '../../api';
 
-export type RoundStatus = 'setup' | 'scoring' | 'consensus' | 'decided';
+export type Round = Schema<'EvaluationRound'>;
+export type RoundStatus = Round['status'];
 export const ROUND_STATUSES: RoundStatus[] = ['setup', 'scoring', 'consensus', 'decided'];
 
-export interface Round {
-  id: string;
-  title: string;
-  campaignId: string | null;
-  budget: number;
-  targetCount: number;
-  status: RoundStatus;
-  rubricVersion: number | null;
-  candidateCount: number;
-  createdAt: string;
-}
+export type Criterion = Schema<'EvaluationCriterion'>;
+export type CriterionSource = Criterion['source'];
 
-export type CriterionSource = 'expert' | 'auto' | 'demand';
+type RubricBody = BodyOf<'/api/v1/evaluation/rounds/{id}/rubric', 'put'>;
+export type Weighting = RubricBody['weighting'];
 
-export interface Criterion {
-  key: string;
-  labelKo: string;
-  labelEn: string;
-  source: CriterionSource;
-}
+/** `matrix`: the AHP judgements as saved (null for direct weights). */
+export type Rubric = Schema<'EvaluationRubric'>;
 
-export type Weighting = { method: 'direct'; weights: Record<string, number> } | { method: 'ahp'; matrix: number[][] };
-
-export interface Rubric {
-  version: number;
-  criteria: Criterion[];
-  method: 'direct' | 'ahp';
-  weights: Record<string, number>;
-  consistency: { lambdaMax: number; ci: number; cr: number } | null;
-  /** The AHP judgements as saved (null for direct weights). */
-  matrix?: number[][] | null;
-  createdAt: string;
-  createdBy?: string | null;
-}
+export type Candidate = Schema<'EvaluationCandidate'>;
 
 /** The criteria the server computes itself (source 'auto'), and the demand criterion. */
-export const AUTO_CRITERIA = ['volume', 'readiness', 'provision_scope', 'personal_info_risk', 'quality'] as const;
+export const AUTO_CRITERIA = ['volume', 'readiness', 'provision_scope', 'personal_info_risk', 'quality'] as const satisfies ReadonlyArray<
+  keyof Candidate['indicators']
+>;
 export type AutoCriterion = (typeof AUTO_CRITERIA)[number];
 export const DEMAND_CRITERION = 'demand';
 
-export interface Candidate {
-  entryId: string;
-  title: string;
-  agency: string;
-  agencyId: string;
-  domain: string | null;
-  modality: string | null;
-  estimatedCost: number;
-  indicators: Record<AutoCriterion, number | null>;
-  demand: number;
-  expert: Record<string, number | null>;
-  score: number | null;
-}
+export type Assignment = Schema<'EvaluationAssignment'>;
+export type AssignmentStatus = Assignment['status'];
 
-export type AssignmentStatus = 'assigned' | 'scored' | 'declined';
+export type MyAssignments = Schema<'EvaluationMyAssignments'>;
+/** `myPhase`: which phase my latest scores belong to. */
+export type MyAssignment = MyAssignments['items'][number];
 
-export interface Assignment {
-  entryId: string;
-  evaluatorId: string;
-  evaluatorName: string;
-  status: AssignmentStatus;
-  declaredReason?: string | null;
-  assignedAt?: string;
-}
+export type Reliability = Schema<'EvaluationReliability'>;
 
-export interface MyAssignment {
-  entryId: string;
-  title: string;
-  agency: string;
-  domain: string | null;
-  modality: string | null;
-  description: string | null;
-  status: AssignmentStatus;
-  myScores: Record<string, number> | null;
-  myComment: string | null;
-  /** Which phase my latest scores belong to. */
-  myPhase?: 'initial' | 'consensus' | null;
-  needsConsensus: boolean;
-}
-
-export interface MyAssignments {
-  items: MyAssignment[];
-  criteria: Criterion[];
-}
-
-export interface Reliability {
-  criteria: Array<{ key: string; alpha: number | null; units: number; pairable: number }>;
-  flagged: Array<{ entryId: string; title: string; criterionKey: string; scores: number[]; spread: number }>;
-}
-
-export type Urgency = 'low' | 'medium' | 'high';
+export type DemandInput = BodyOf<'/api/v1/evaluation/rounds/{id}/demand', 'post'>;
+export type Urgency = DemandInput['urgency'];
 export const URGENCIES: Urgency[] = ['low', 'medium', 'high'];
 
-export interface DemandInput {
-  entryId?: string;
-  need?: string;
-  intendedUse: string;
-  urgency: Urgency;
-  coInvestKrw?: number;
-}
+export type DemandAggregate = ResponseOf<'/api/v1/evaluation/rounds/{id}/demand'>['items'][number];
 
-export interface DemandAggregate {
-  entryId: string;
-  title: string;
-  statements: number;
-  score: number;
-}
+/** One of my organisation's statements. */
+export type DemandStatement = ResponseOf<'/api/v1/evaluation/rounds/{id}/demand/mine'>['items'][number];
 
-/** One of my organisation's statements (the server's own fields are shown as they come). */
-export interface DemandStatement {
-  id: string;
-  entryId?: string | null;
-  title?: string | null;
-  need?: string | null;
-  intendedUse?: string;
-  urgency?: Urgency;
-  coInvestKrw?: number | null;
-  matchedEntryIds?: string[];
-  createdAt?: string;
-  /** The aggregate shape, should the server answer with it. */
-  statements?: number;
-  score?: number;
-}
+export type SelectionConstraints = BodyOf<'/api/v1/evaluation/rounds/{id}/selections', 'post'>;
 
-export interface SelectionConstraints {
-  count?: { exact: number } | { max: number };
-  budget?: number;
-  domainMin?: Record<string, number>;
-  domainMax?: Record<string, number>;
-  agencyMax?: number;
-  modalityMin?: Record<string, number>;
-  mustInclude?: string[];
-  mustExclude?: string[];
-}
+/**
+ * A selection. `greedy` is the greedy ranking beside the optimum (`gapPercent` = (optimum − greedy) / optimum);
+ * `conflict`, when infeasible, the constraints that cannot all hold (in plain English, and by machine name in
+ * `conflictGroups`); `constraints`, those it ran under, defaults filled in.
+ */
+export type Selection = Schema<'EvaluationSelection'>;
+export type SelectionStatus = Selection['status'];
+/** `breakdown`: criterion values 0–100; null when missing (counted as 0). */
+export type SelectionEntry = Selection['entries'][number];
 
-export type SelectionStatus = 'optimal' | 'infeasible' | 'time_limit' | 'error';
-
-export interface SelectionEntry {
-  entryId: string;
-  title: string;
-  agency: string;
-  domain: string | null;
-  modality: string | null;
-  cost: number;
-  score: number;
-  /** Criterion values 0–100; null when missing (counted as 0). */
-  breakdown: Record<string, number | null>;
-  selected: boolean;
-  marginalValue: number | null;
-  marginalKind: 'exact' | 'lp-estimate' | null;
-  binding: string | null;
-  reason: string;
-}
-
-export interface Selection {
-  id: string;
-  roundId: string;
-  rubricVersion: number;
-  status: SelectionStatus;
-  objective: number | null;
-  cost: number;
-  selected: string[];
-  /** The greedy ranking beside the optimum (`gapPercent` = (optimum − greedy) / optimum). */
-  greedy: { objective: number | null; selected: string[]; gapPercent: number | null; feasible?: boolean };
-  /** When infeasible: the constraints that cannot all hold, in plain English, and by machine name. */
-  conflict: string[] | null;
-  conflictGroups?: string[] | null;
-  entries: SelectionEntry[];
-  sensitivity: Array<{ criterion: string; change: '+10%' | '-10%'; objective: number | null; entering: string[]; leaving: string[] }>;
-  inputsHash: string;
-  createdAt: string;
-  createdBy: string | null;
-  /** The constraints it ran under, defaults filled in. */
-  constraints: {
-    budget: number;
-    count: { exact: number } | { max: number };
-    domainMin: Record<string, number>;
-    domainMax: Record<string, number>;
-    agencyMax: number | null;
-    modalityMin: Record<string, number>;
-    mustInclude: string[];
-    mustExclude: string[];
-  };
-}
-
-export type SelectionSummary = Pick<
-  Selection,
-  'id' | 'roundId' | 'rubricVersion' | 'status' | 'objective' | 'cost' | 'inputsHash' | 'createdAt'
-> & {
-  selectedCount: number;
-};
+export type SelectionSummary = Schema<'EvaluationSelectionSummary'>;
 
 const BASE = '/api/v1/evaluation';
 const enc = encodeURIComponent;
@@ -221,7 +80,7 @@ export const evaluationKeys = {
 
 export const roundsQuery = queryOptions({
   queryKey: evaluationKeys.rounds,
-  queryFn: ({ signal }) => api<{ items: Round[] }>(`${BASE}/rounds`, { signal }).then((r) => r.items),
+  queryFn: ({ signal }) => api<ResponseOf<'/api/v1/evaluation/rounds'>>(`${BASE}/rounds`, { signal }).then((r) => r.items),
 });
 
 export const roundQuery = (id: string) =>
@@ -230,19 +89,21 @@ export const roundQuery = (id: string) =>
 export const rubricQuery = (id: string) =>
   queryOptions({
     queryKey: evaluationKeys.rubric(id),
-    queryFn: ({ signal }) => api<{ current: Rubric | null; versions: Rubric[] }>(`${round(id)}/rubric`, { signal }),
+    queryFn: ({ signal }) => api<ResponseOf<'/api/v1/evaluation/rounds/{id}/rubric'>>(`${round(id)}/rubric`, { signal }),
   });
 
 export const candidatesQuery = (id: string) =>
   queryOptions({
     queryKey: evaluationKeys.candidates(id),
-    queryFn: ({ signal }) => api<{ items: Candidate[] }>(`${round(id)}/candidates`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/evaluation/rounds/{id}/candidates'>>(`${round(id)}/candidates`, { signal }).then((r) => r.items),
   });
 
 export const assignmentsQuery = (id: string) =>
   queryOptions({
     queryKey: evaluationKeys.assignments(id),
-    queryFn: ({ signal }) => api<{ items: Assignment[] }>(`${round(id)}/assignments`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/evaluation/rounds/{id}/assignments'>>(`${round(id)}/assignments`, { signal }).then((r) => r.items),
   });
 
 export const myAssignmentsQuery = (id: string) =>
@@ -260,19 +121,22 @@ export const reliabilityQuery = (id: string) =>
 export const demandQuery = (id: string) =>
   queryOptions({
     queryKey: evaluationKeys.demand(id),
-    queryFn: ({ signal }) => api<{ items: DemandAggregate[] }>(`${round(id)}/demand`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/evaluation/rounds/{id}/demand'>>(`${round(id)}/demand`, { signal }).then((r) => r.items),
   });
 
 export const myDemandQuery = (id: string) =>
   queryOptions({
     queryKey: evaluationKeys.myDemand(id),
-    queryFn: ({ signal }) => api<{ items: DemandStatement[] }>(`${round(id)}/demand/mine`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/evaluation/rounds/{id}/demand/mine'>>(`${round(id)}/demand/mine`, { signal }).then((r) => r.items),
   });
 
 export const selectionsQuery = (id: string) =>
   queryOptions({
     queryKey: evaluationKeys.selections(id),
-    queryFn: ({ signal }) => api<{ items: SelectionSummary[] }>(`${round(id)}/selections`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/evaluation/rounds/{id}/selections'>>(`${round(id)}/selections`, { signal }).then((r) => r.items),
   });
 
 export const selectionQuery = (id: string) =>
@@ -296,10 +160,10 @@ export const evaluatorsQuery = queryOptions({
   queryKey: evaluationKeys.evaluators,
   staleTime: 5 * 60_000,
   queryFn: async ({ signal }) => {
-    const { items: orgs } = await api<{ items: Array<{ id: string; name: string }> }>('/api/v1/orgs', { signal });
+    const { items: orgs } = await api<ResponseOf<'/api/v1/orgs'>>('/api/v1/orgs', { signal });
     const lists = await Promise.all(
       orgs.map((org) =>
-        api<{ items: Array<{ userId: string; email: string; displayName: string; role: string }> }>(`/api/v1/orgs/${enc(org.id)}/members`, {
+        api<ResponseOf<'/api/v1/orgs/{id}/members'>>(`/api/v1/orgs/${enc(org.id)}/members`, {
           signal,
         })
           .then((r) => r.items.filter((m) => m.role === 'evaluator').map((m) => ({ ...m, orgName: org.name })))
@@ -314,18 +178,14 @@ export const evaluatorsQuery = queryOptions({
   },
 });
 
-export const createRound = (body: { title: string; campaignId?: string | null; budget?: number; targetCount?: number }) =>
-  api<Round>(`${BASE}/rounds`, { method: 'POST', body });
+export const createRound = (body: BodyOf<'/api/v1/evaluation/rounds', 'post'>) => api<Round>(`${BASE}/rounds`, { method: 'POST', body });
 
 export const setRoundStatus = (id: string, status: RoundStatus) => api<Round>(`${round(id)}/status`, { method: 'POST', body: { status } });
 
-export const saveRubric = (id: string, body: { criteria: Criterion[]; weighting: Weighting }) =>
-  api<Rubric>(`${round(id)}/rubric`, { method: 'PUT', body });
+export const saveRubric = (id: string, body: RubricBody) => api<Rubric>(`${round(id)}/rubric`, { method: 'PUT', body });
 
-export const addCandidates = (
-  id: string,
-  body: { entries?: Array<{ entryId: string; estimatedCost: number }>; allAccepted?: boolean; defaultCost?: number },
-) => api<{ added: number; updated: number }>(`${round(id)}/candidates`, { method: 'POST', body });
+export const addCandidates = (id: string, body: BodyOf<'/api/v1/evaluation/rounds/{id}/candidates', 'post'>) =>
+  api<ResponseOf<'/api/v1/evaluation/rounds/{id}/candidates', 'post'>>(`${round(id)}/candidates`, { method: 'POST', body });
 
 export const updateCandidateCost = (id: string, entryId: string, estimatedCost: number) =>
   api<unknown>(`${round(id)}/candidates/${enc(entryId)}`, { method: 'PUT', body: { estimatedCost } });
@@ -333,8 +193,8 @@ export const updateCandidateCost = (id: string, entryId: string, estimatedCost: 
 export const removeCandidate = (id: string, entryId: string) =>
   api<unknown>(`${round(id)}/candidates/${enc(entryId)}`, { method: 'DELETE' });
 
-export const assignEvaluators = (id: string, items: Array<{ entryId: string; evaluatorId: string }>) =>
-  api<{ assigned: number; refused: Array<{ entryId: string; evaluatorId: string; reason: string }> }>(`${round(id)}/assignments`, {
+export const assignEvaluators = (id: string, items: BodyOf<'/api/v1/evaluation/rounds/{id}/assignments', 'post'>['items']) =>
+  api<ResponseOf<'/api/v1/evaluation/rounds/{id}/assignments', 'post'>>(`${round(id)}/assignments`, {
     method: 'POST',
     body: { items },
   });
@@ -342,16 +202,16 @@ export const assignEvaluators = (id: string, items: Array<{ entryId: string; eva
 export const declareConflict = (id: string, entryId: string, reason: string) =>
   api<unknown>(`${round(id)}/assignments/${enc(entryId)}/conflict`, { method: 'POST', body: { reason } });
 
-export const submitScores = (id: string, entryId: string, body: { scores: Record<string, number>; comment?: string }) =>
-  api<unknown>(`${round(id)}/scores/${enc(entryId)}`, { method: 'PUT', body });
+export const submitScores = (id: string, entryId: string, body: BodyOf<'/api/v1/evaluation/rounds/{id}/scores/{entryId}', 'put'>) =>
+  api<ResponseOf<'/api/v1/evaluation/rounds/{id}/scores/{entryId}', 'put'>>(`${round(id)}/scores/${enc(entryId)}`, { method: 'PUT', body });
 
 export const stateDemand = (id: string, body: DemandInput) =>
-  api<{ id: string; matchedEntryIds: string[] }>(`${round(id)}/demand`, { method: 'POST', body });
+  api<ResponseOf<'/api/v1/evaluation/rounds/{id}/demand', 'post'>>(`${round(id)}/demand`, { method: 'POST', body });
 
 export const runSelection = (id: string, body: SelectionConstraints) => api<Selection>(`${round(id)}/selections`, { method: 'POST', body });
 
 export const rerunSelection = (selectionId: string) =>
-  api<{ identical: boolean; selection: Selection }>(`${BASE}/selections/${enc(selectionId)}/rerun`, { method: 'POST' });
+  api<ResponseOf<'/api/v1/evaluation/selections/{id}/rerun', 'post'>>(`${BASE}/selections/${enc(selectionId)}/rerun`, { method: 'POST' });
 
 export const reportUrl = (selectionId: string, kind: 'csv' | 'xlsx') => `${BASE}/selections/${enc(selectionId)}/report.${kind}`;
 

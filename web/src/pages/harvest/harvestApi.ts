@@ -1,46 +1,18 @@
 // Federation's API as the operator's harvest page uses it: sources, their logs, adding one and
 // asking for a run (queued: the source's `running` and `lastRunAt` say when it is done).
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../../api';
+import { api, type BodyOf, type ResponseOf, type Schema } from '../../api';
 
-export type HarvestKind = 'ckan' | 'dcat';
+export type HarvestSource = Schema<'HarvestSource'>;
+export type HarvestKind = HarvestSource['kind'];
 export const HARVEST_KINDS: HarvestKind[] = ['ckan', 'dcat'];
 
-export interface HarvestSource {
-  id: string;
-  name: string;
-  kind: HarvestKind;
-  url: string;
-  scheduleMinutes: number;
-  enabled: boolean;
-  lastRunAt: string | null;
-  lastOkAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  running: boolean;
-  documentCount: number;
-}
+export type HarvestLogEntry = ResponseOf<'/api/v1/catalog/harvest/sources/{id}/log'>['entries'][number];
 
-export interface HarvestLogEntry {
-  at: string;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
+export type NewHarvestSource = BodyOf<'/api/v1/catalog/harvest/sources', 'post'>;
 
-export interface NewHarvestSource {
-  name: string;
-  kind: HarvestKind;
-  url: string;
-  scheduleMinutes: number;
-}
-
-export interface QueuedHarvestRun {
-  sourceId: string;
-  jobId: string;
-  status: 'queued';
-  sourceUrl: string;
-  logUrl: string;
-}
+/** What a run asked for without waiting answers (202). */
+export type QueuedHarvestRun = Schema<'QueuedHarvestRun'>;
 
 const BASE = '/api/v1/catalog/harvest/sources';
 
@@ -49,10 +21,11 @@ export const harvestKeys = {
   log: (id: string) => ['harvest', 'log', id] as const,
 };
 
-export const fetchSources = (signal?: AbortSignal) => api<{ sources: HarvestSource[] }>(BASE, { signal }).then((r) => r.sources);
+export const fetchSources = (signal?: AbortSignal) =>
+  api<ResponseOf<'/api/v1/catalog/harvest/sources'>>(BASE, { signal }).then((r) => r.sources);
 
 export const fetchLog = (id: string, signal?: AbortSignal) =>
-  api<{ entries: HarvestLogEntry[] }>(`${BASE}/${encodeURIComponent(id)}/log`, { signal }).then((r) => r.entries);
+  api<ResponseOf<'/api/v1/catalog/harvest/sources/{id}/log'>>(`${BASE}/${encodeURIComponent(id)}/log`, { signal }).then((r) => r.entries);
 
 export const addSource = (input: NewHarvestSource) => api<HarvestSource>(BASE, { method: 'POST', body: input });
 

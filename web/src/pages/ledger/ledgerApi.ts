@@ -2,88 +2,31 @@
 // src/modules/ledger/ledger.schema.ts: signed tree heads, the public key, inclusion proofs, one
 // event with its canonical bytes, and usage aggregates per organisation, dataset or month.
 import { queryOptions } from '@tanstack/react-query';
-import { api, ApiError, type Session } from '../../api';
+import { api, ApiError, type QueryOf, type ResponseOf, type Schema, type Session } from '../../api';
 
 const BASE = '/api/v1/ledger';
 
-export interface SignedTreeHead {
-  treeSize: number;
-  rootHash: string;
-  /** ISO 8601 UTC, the signed milliseconds. */
-  timestamp: string;
-  keyId: string;
-  signature: string;
-}
+/** `timestamp`: ISO 8601 UTC, the signed milliseconds. */
+export type SignedTreeHead = Schema<'SignedTreeHead'>;
+export type PublicKey = Schema<'LedgerPublicKey'>;
+export type InclusionProof = Schema<'InclusionProof'>;
+/** `canonical`: Base64 of the canonical bytes the leaf hashes. */
+export type LedgerEvent = Schema<'LedgerEvent'>;
+export type UsageEventRow = LedgerEvent['event'];
 
-export interface PublicKey {
-  algorithm: 'Ed25519';
-  keyId: string;
-  pem: string;
-  raw: string;
-}
-
-export interface InclusionProof {
-  seq: number;
-  leafIndex: number;
-  treeSize: number;
-  leafHash: string;
-  auditPath: string[];
-  treeHead: SignedTreeHead | null;
-}
-
-export interface UsageEventRow {
-  seq: number;
-  id: string;
-  idempotency_key: string;
-  kind: string;
-  dataset_id: string;
-  release_id: string | null;
-  path: string | null;
-  org_id: string | null;
-  user_id: string | null;
-  grant_id: string | null;
-  purpose: string | null;
-  quantity: number;
-  unit: string;
-  occurred_at: string;
-  recorded_at: string;
-}
-
-export interface LedgerEvent {
-  seq: number;
-  leafIndex: number | null;
-  event: UsageEventRow;
-  /** Base64 of the canonical bytes the leaf hashes. */
-  canonical: string;
-  leafHash: string;
-}
-
-export type GroupBy = 'org' | 'dataset' | 'month';
-export type Side = 'provider' | 'consumer';
+type UsageQuery = QueryOf<'/api/v1/ledger/usage'>;
+export type GroupBy = NonNullable<UsageQuery['groupBy']>;
+export type Side = NonNullable<UsageQuery['side']>;
+/** The units the page knows labels for (the server sends any unit as a string). */
 export type Unit = 'bytes' | 'records' | 'tokens' | 'compute_seconds';
 export const UNITS: Unit[] = ['bytes', 'records', 'tokens', 'compute_seconds'];
 
-export interface UsageRow {
-  /** The organisation id, dataset id or month (YYYY-MM); null for use without an organisation. */
-  key: string | null;
-  unit: string;
-  quantity: number;
-  events: number;
-}
+export type Usage = Schema<'UsageAggregates'>;
+/** `key`: the organisation id, dataset id or month (YYYY-MM); null for use without an organisation. */
+export type UsageRow = Usage['rows'][number];
 
-export interface Usage {
-  groupBy: GroupBy;
-  rows: UsageRow[];
-  totals: Array<{ unit: string; quantity: number; events: number }>;
-}
-
-export interface UsageFilter {
-  groupBy: GroupBy;
-  side?: Side;
-  /** ISO date-times (occurred_at ≥ from, < to). */
-  from?: string;
-  to?: string;
-}
+/** `from`, `to`: ISO date-times (occurred_at ≥ from, < to). */
+export type UsageFilter = { groupBy: GroupBy } & Pick<UsageQuery, 'side' | 'from' | 'to'>;
 
 const enc = encodeURIComponent;
 
@@ -144,7 +87,7 @@ export const datasetNameQuery = (id: string) =>
   queryOptions({
     queryKey: ledgerKeys.datasetName(id),
     queryFn: async ({ signal }) => {
-      const { items } = await api<{ items: Array<{ title: string; titleEn: string | null }> }>(`/api/v1/datasets/${enc(id)}/releases`, {
+      const { items } = await api<ResponseOf<'/api/v1/datasets/{datasetId}/releases'>>(`/api/v1/datasets/${enc(id)}/releases`, {
         signal,
       });
       return items[0] ?? null;

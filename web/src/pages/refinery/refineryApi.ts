@@ -2,65 +2,19 @@
 // rules, recipes, inspections, and uploads by tus 1.0.0 over plain fetch (chunked PATCH requests,
 // resumed from the offset the server holds after a failure).
 import { queryOptions } from '@tanstack/react-query';
-import { api, ApiError } from '../../api';
+import { api, ApiError, type BodyOf, type ResponseOf, type Schema } from '../../api';
 
-export interface AnalysisSettings {
-  labelColumn?: string;
-  expectedLabels?: string[];
-  attributes?: string[];
-  textField?: string;
-}
+export type AnalysisSettings = Schema<'RefineryAnalysisSettings'>;
+export type RefineryDataset = Schema<'RefineryDataset'>;
+export type DatasetVersion = Schema<'DatasetVersion'>;
+export type TaskKind = keyof DatasetVersion['tasks'];
+export type VersionTask = Schema<'VersionTask'>;
+export type TaskStatus = VersionTask['status'];
+export type ManifestFile = Schema<'ManifestFile'>;
+export type VersionManifest = Schema<'VersionManifest'>;
 
-export interface RefineryDataset {
-  id: string;
-  orgId: string;
-  censusEntryId: string | null;
-  title: string;
-  createdBy: string | null;
-  createdAt: string;
-  rules: string | null;
-  settings: AnalysisSettings;
-}
-
-export type TaskKind = 'profile' | 'quality' | 'recipe';
-export type TaskStatus = 'queued' | 'running' | 'done' | 'failed';
-
-export interface VersionTask {
-  status: TaskStatus;
-  error: string | null;
-  jobId: string | null;
-  result: unknown;
-  updatedAt: string;
-}
-
-export interface DatasetVersion {
-  id: string;
-  datasetId: string;
-  number: number;
-  parentVersionId: string | null;
-  origin: 'upload' | 'recipe' | 'deid';
-  status: 'ingesting' | 'ready' | 'failed';
-  error: string | null;
-  fileCount: number;
-  totalBytes: number;
-  manifestSha256: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  tasks: Partial<Record<TaskKind, VersionTask>>;
-}
-
-export interface ManifestFile {
-  path: string;
-  blobKey: string;
-  size: number;
-  format: string;
-  mediaType: string;
-  encoding: string | null;
-}
-
-export interface VersionManifest extends DatasetVersion {
-  files: ManifestFile[];
-}
+// The bodies of the reports (profile, quality): the server's schema types them `unknown`
+// (VersionReport.body), so their shape is written here, after src/modules/refinery/.
 
 export interface Indicator {
   id: string;
@@ -125,43 +79,12 @@ export interface QualityReport {
   warnings: string[];
 }
 
-export interface Report<T> {
-  kind: string;
-  body: T;
-  createdAt: string;
-}
+/** A stored report with its body read as `T` (the server's schema leaves the body untyped). */
+export type Report<T> = Omit<Schema<'VersionReport'>, 'body'> & { body: T };
 
-export interface InspectionItem {
-  no: number;
-  file: string;
-  row: number | null;
-  record: Record<string, string | null>;
-  verdict: 'pass' | 'fail' | null;
-  note: string | null;
-  inspector: string | null;
-  decidedAt: string | null;
-}
-
-export interface Inspection {
-  id: string;
-  versionId: string;
-  status: 'open' | 'accepted' | 'rejected';
-  aql: number;
-  lotSize: number;
-  plan: { codeLetter: string; sampleSize: number; acceptance: number; rejection: number; fullInspection: boolean };
-  decided: number;
-  passed: number;
-  failed: number;
-  result: {
-    lotAccepted: boolean;
-    accuracy: number;
-    confidence: number;
-    wilson: { lower: number; upper: number };
-    clopperPearson: { lower: number; upper: number };
-  } | null;
-  createdAt: string;
-  items: InspectionItem[];
-}
+export type Inspection = Schema<'Inspection'>;
+export type InspectionItem = Inspection['items'][number];
+export type InspectionSummary = Schema<'InspectionSummary'>;
 
 /** The AQLs of ISO 2859-1's table, in percent nonconforming. */
 export const AQLS = [0.01, 0.015, 0.025, 0.04, 0.065, 0.1, 0.15, 0.25, 0.4, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5];
@@ -181,7 +104,7 @@ export const refineryKeys = {
 
 export const datasetsQuery = queryOptions({
   queryKey: refineryKeys.datasets,
-  queryFn: ({ signal }) => api<{ items: RefineryDataset[] }>(`${BASE}/datasets`, { signal }).then((r) => r.items),
+  queryFn: ({ signal }) => api<ResponseOf<'/api/v1/refinery/datasets'>>(`${BASE}/datasets`, { signal }).then((r) => r.items),
 });
 
 export const datasetQuery = (id: string) =>
@@ -193,7 +116,8 @@ export const datasetQuery = (id: string) =>
 export const versionsQuery = (id: string) =>
   queryOptions({
     queryKey: refineryKeys.versions(id),
-    queryFn: ({ signal }) => api<{ items: DatasetVersion[] }>(`${BASE}/datasets/${enc(id)}/versions`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/refinery/datasets/{id}/versions'>>(`${BASE}/datasets/${enc(id)}/versions`, { signal }).then((r) => r.items),
   });
 
 export const versionQuery = (id: string) =>
@@ -220,7 +144,9 @@ export const inspectionsQuery = (versionId: string) =>
   queryOptions({
     queryKey: refineryKeys.inspections(versionId),
     queryFn: ({ signal }) =>
-      api<{ items: Array<Omit<Inspection, 'items'>> }>(`${BASE}/versions/${enc(versionId)}/inspections`, { signal }).then((r) => r.items),
+      api<ResponseOf<'/api/v1/refinery/versions/{id}/inspections'>>(`${BASE}/versions/${enc(versionId)}/inspections`, { signal }).then(
+        (r) => r.items,
+      ),
   });
 
 export const inspectionQuery = (id: string) =>
@@ -231,13 +157,25 @@ export const inspectionQuery = (id: string) =>
 
 export const createDataset = (title: string) => api<RefineryDataset>(`${BASE}/datasets`, { method: 'POST', body: { title } });
 export const createVersion = (datasetId: string, uploads: string[]) =>
-  api<{ version: DatasetVersion; jobId: string }>(`${BASE}/datasets/${enc(datasetId)}/versions`, { method: 'POST', body: { uploads } });
+  api<ResponseOf<'/api/v1/refinery/datasets/{id}/versions', 'post'>>(`${BASE}/datasets/${enc(datasetId)}/versions`, {
+    method: 'POST',
+    body: { uploads },
+  });
 export const putRules = (datasetId: string, rules: string) =>
-  api<{ rules: string | null; count: number }>(`${BASE}/datasets/${enc(datasetId)}/rules`, { method: 'PUT', body: { rules } });
-export const putSettings = (datasetId: string, settings: AnalysisSettings) =>
-  api<AnalysisSettings>(`${BASE}/datasets/${enc(datasetId)}/settings`, { method: 'PUT', body: settings });
+  api<ResponseOf<'/api/v1/refinery/datasets/{id}/rules', 'put'>>(`${BASE}/datasets/${enc(datasetId)}/rules`, {
+    method: 'PUT',
+    body: { rules },
+  });
+export const putSettings = (datasetId: string, settings: BodyOf<'/api/v1/refinery/datasets/{id}/settings', 'put'>) =>
+  api<ResponseOf<'/api/v1/refinery/datasets/{id}/settings', 'put'>>(`${BASE}/datasets/${enc(datasetId)}/settings`, {
+    method: 'PUT',
+    body: settings,
+  });
 export const applyRecipe = (versionId: string, recipe: string) =>
-  api<{ jobId: string; versionId: string }>(`${BASE}/versions/${enc(versionId)}/recipe`, { method: 'POST', body: { recipe } });
+  api<ResponseOf<'/api/v1/refinery/versions/{id}/recipe', 'post'>>(`${BASE}/versions/${enc(versionId)}/recipe`, {
+    method: 'POST',
+    body: { recipe },
+  });
 export const startInspection = (versionId: string, aql: number) =>
   api<Inspection>(`${BASE}/versions/${enc(versionId)}/inspections`, { method: 'POST', body: { aql } });
 export const decideItem = (id: string, no: number, verdict: 'pass' | 'fail', note: string) =>

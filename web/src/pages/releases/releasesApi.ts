@@ -4,99 +4,23 @@
 // grants and their revocation; file previews. Downloads are plain links: the browser sends the
 // session cookie with a GET, and the server answers with the bytes (or a problem).
 import { queryOptions } from '@tanstack/react-query';
-import { api, type Session } from '../../api';
+import { api, type BodyOf, type ResponseOf, type Schema, type Session } from '../../api';
 
-export type Tier = 'open' | 'conditional' | 'safe_zone';
+export type Release = Schema<'Release'>;
+export type ReleaseDetail = Schema<'ReleaseDetail'>;
+
+export type Tier = Release['tier'];
 export const TIERS: Tier[] = ['open', 'conditional', 'safe_zone'];
 
-export interface Labels {
-  ko: string;
-  en: string;
-}
+/** A text in Korean and English, as the server sends them. */
+export type Labels = NonNullable<Release['notDownloadableReason']>;
 
-export interface RequestQuestion {
-  id: string;
-  labelKo: string;
-  labelEn: string;
-  required: boolean;
-}
-
-export interface QualityIndicator {
-  id: string;
-  name: Labels;
-  value: number | null;
-}
-
-export interface Release {
-  id: string;
-  datasetId: string;
-  versionId: string;
-  orgId: string;
-  agency: { id: string; name: string; nameEn: string | null };
-  censusEntryId: string | null;
-  semver: string;
-  tier: Tier;
-  accountRequired: boolean;
-  title: string;
-  titleEn: string | null;
-  description: string | null;
-  licence: string;
-  licenceUrl: string | null;
-  citation: string;
-  requestQuestions: RequestQuestion[];
-  manifestSha256: string;
-  previousReleaseId: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  withdrawnAt: string | null;
-  downloadable: boolean;
-  notDownloadableReason: Labels | null;
-  links: { self: string; croissant: string; dcat: string; datasheet: string; files: string };
-  qualityReport: {
-    versionId: string;
-    url: string;
-    htmlUrl: string;
-    records: number | null;
-    indicators: QualityIndicator[];
-  } | null;
-}
-
-export interface ManifestColumn {
-  name: string;
-  type: string;
-}
-
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-  format: string;
-  mediaType: string;
-  records: number | null;
-  columns?: ManifestColumn[];
-  config?: string;
-  split?: string;
-  source?: { path: string; sha256: string; format: string };
-}
-
-export interface ReleaseManifest {
-  files: ManifestFile[];
-  totalBytes: number;
-  version: { id: string; number: number; manifestSha256: string | null };
-  warnings: string[];
-}
-
-export interface ReleaseFile {
-  path: string;
-  size: number;
-  sha256: string;
-  format: string;
-  mediaType: string;
-  records: number | null;
-  /** False for safe-zone and withdrawn releases. */
-  downloadable: boolean;
-  url: string | null;
-}
+export type RequestQuestion = Schema<'RequestQuestion'>;
+export type QualityIndicator = NonNullable<Release['qualityReport']>['indicators'][number];
+export type ReleaseManifest = Schema<'ReleaseManifest'>;
+export type ManifestFile = ReleaseManifest['files'][number];
+export type ManifestColumn = NonNullable<ManifestFile['columns']>[number];
+export type ReleaseFile = Schema<'ReleaseFile'>;
 
 /** The seven sections of Datasheets for Datasets, as the server names them. */
 export const DATASHEET_SECTIONS = [
@@ -107,129 +31,22 @@ export const DATASHEET_SECTIONS = [
   'uses',
   'distribution',
   'maintenance',
-] as const;
+] as const satisfies ReadonlyArray<keyof Datasheet>;
 
-export type Datasheet = Record<string, string>;
+export type Datasheet = ReleaseDetail['datasheet']['ko'];
+export type Changelog = Schema<'ReleaseChangelog'>;
 
-interface FileRef {
-  path: string;
-  sha256: string;
-  size: number;
-}
+export type NewRelease = BodyOf<'/api/v1/releases', 'post'>;
+export type LicenceAcceptance = Schema<'LicenceAcceptance'>;
 
-export interface Changelog {
-  previous: { id: string; semver: string };
-  added: FileRef[];
-  removed: FileRef[];
-  renamed: Array<{ from: string; to: string; sha256: string; size: number }>;
-  changed: Array<{
-    path: string;
-    before: FileRef;
-    after: FileRef;
-    records?: { before: number | null; after: number | null };
-  }>;
-  unchanged: number;
-  schema: Array<{
-    path: string;
-    added: ManifestColumn[];
-    removed: ManifestColumn[];
-    typeChanged: Array<{ name: string; before: string; after: string }>;
-  }>;
-}
-
-export interface ReleaseDetail extends Release {
-  manifest: ReleaseManifest;
-  datasheet: { ko: Datasheet; en: Datasheet };
-  changelog: Changelog | null;
-  files: ReleaseFile[];
-}
-
-export interface NewRelease {
-  versionId: string;
-  semver: string;
-  tier: Tier;
-  accountRequired?: boolean;
-  licence: string;
-  licenceUrl?: string;
-  citation?: string;
-  title?: string;
-  titleEn?: string;
-  description?: string;
-  requestQuestions?: RequestQuestion[];
-}
-
-export interface LicenceAcceptance {
-  id: string;
-  releaseId: string;
-  licence: string;
-  licenceUrl: string | null;
-  termsSha256: string;
-  acceptedAt: string;
-}
-
-export interface AccessGrant {
-  id: string;
-  requestId: string;
-  datasetId: string;
-  datasetTitle: string;
-  providerOrgId: string;
-  /** The grantee: only its members download under the grant. */
-  orgId: string;
-  orgName: string;
-  purpose: string;
-  terms: Record<string, unknown>;
-  startsAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  revokeReason: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  /** In force now: started, not expired, not revoked. */
-  active: boolean;
-}
-
-export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
-
-export interface AccessRequest {
-  id: string;
-  datasetId: string;
-  datasetTitle: string;
-  providerOrgId: string;
-  releaseId: string | null;
-  orgId: string;
-  orgName: string;
-  userId: string;
-  purpose: string;
-  durationDays: number;
-  answers: Record<string, string>;
-  status: RequestStatus;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  createdAt: string;
-  grant: AccessGrant | null;
-}
-
-export interface NewAccessRequest {
-  datasetId: string;
-  releaseId?: string;
-  orgId?: string;
-  purpose: string;
-  durationDays: number;
-  answers?: Record<string, string>;
-}
-
-export interface Decision {
-  decision: 'approve' | 'reject';
-  note?: string;
-  /** ISO date-time with offset; default now + the requested duration. */
-  expiresAt?: string;
-}
-
-export type FilePreview =
-  | { kind: 'table'; path: string; format: string; columns: ManifestColumn[]; rows: Array<Record<string, unknown>> }
-  | { kind: 'text'; path: string; format: string; text: string; truncated: boolean };
+/** A grant of conditional access; `orgId` is the grantee (only its members download under it), `active` is in force now. */
+export type AccessGrant = Schema<'AccessGrant'>;
+export type AccessRequest = Schema<'AccessRequest'>;
+export type RequestStatus = AccessRequest['status'];
+export type NewAccessRequest = BodyOf<'/api/v1/access-requests', 'post'>;
+/** `expiresAt`: ISO date-time with offset; default now + the requested duration. */
+export type Decision = BodyOf<'/api/v1/access-requests/{id}/decision', 'post'>;
+export type FilePreview = Schema<'FilePreview'>;
 
 const enc = encodeURIComponent;
 const release = (id: string) => `/api/v1/releases/${enc(id)}`;
@@ -251,7 +68,10 @@ export const releaseQuery = (id: string) =>
 export const datasetReleasesQuery = (datasetId: string) =>
   queryOptions({
     queryKey: releaseKeys.ofDataset(datasetId),
-    queryFn: ({ signal }) => api<{ items: Release[] }>(`/api/v1/datasets/${enc(datasetId)}/releases`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/datasets/{datasetId}/releases'>>(`/api/v1/datasets/${enc(datasetId)}/releases`, { signal }).then(
+        (r) => r.items,
+      ),
   });
 
 export const previewQuery = (id: string, path: string) =>
@@ -264,13 +84,15 @@ export const previewQuery = (id: string, path: string) =>
 export const requestsQuery = (filter: 'mine' | 'incoming') =>
   queryOptions({
     queryKey: releaseKeys.requests(filter),
-    queryFn: ({ signal }) => api<{ items: AccessRequest[] }>(`/api/v1/access-requests?${filter}=true`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/access-requests'>>(`/api/v1/access-requests?${filter}=true`, { signal }).then((r) => r.items),
   });
 
 export const grantsQuery = (filter: 'mine' | 'incoming') =>
   queryOptions({
     queryKey: releaseKeys.grants(filter),
-    queryFn: ({ signal }) => api<{ items: AccessGrant[] }>(`/api/v1/access-grants?${filter}=true`, { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<ResponseOf<'/api/v1/access-grants'>>(`/api/v1/access-grants?${filter}=true`, { signal }).then((r) => r.items),
   });
 
 export const createRelease = (body: NewRelease) => api<ReleaseDetail>('/api/v1/releases', { method: 'POST', body });
