@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, type CliResult } from '../../test/support/cli.js';
+import { runCli } from '../../test/support/cli.js';
 import { decryptText, parseEncryptionKey } from '../modules/deid/operators/encrypt.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'datadam-cli-deid-apply-'));
@@ -18,39 +17,7 @@ const SECRET = 'cli-test-secret-0123456789';
 const KEY = 'c0'.repeat(32);
 const ENV = { DATADAM_DEID_SECRET: SECRET, AGENCY_KEY: KEY, DATADAM_PROGRESS: 'lines' };
 
-// Once the lead wires `deid apply` into src/cli/deid.ts, the test runs the real `datadam`; until
-// then a program holding only this command, built the way src/cli/program.ts builds it.
-const WIRED = [path.join(REPO_ROOT, 'src/cli/deid.ts'), path.join(REPO_ROOT, 'src/cli/program.ts')].some((f) =>
-  readFileSync(f, 'utf8').includes('registerDeidApply('),
-);
-const STANDALONE = `
-const { Command } = await import('commander');
-const { registerDeidApply } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/deid-apply.ts'))});
-const { reportError, EXIT_USAGE } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/output.ts'))});
-const program = new Command('datadam').exitOverride();
-const action = (body) => async (...a) => {
-  try { await body(...a); } catch (error) { process.exitCode = reportError(error, a[a.length - 1].opts()); }
-};
-registerDeidApply(program.command('deid'), { action });
-try { await program.parseAsync(process.argv.slice(1), { from: 'user' }); }
-catch (error) { process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE; }
-`;
-
-function deidApply(args: string[], env: Record<string, string> = ENV): Promise<CliResult> {
-  if (WIRED) return runCli(['deid', 'apply', ...args], { env });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', STANDALONE, 'deid', 'apply', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const deidApply = (args: string[], env: Record<string, string> = ENV) => runCli(['deid', 'apply', ...args], { env });
 
 const RRN = '900101-1234568';
 const POLICY = at(

@@ -1,49 +1,16 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, type CliResult } from '../../test/support/cli.js';
+import { REPO_ROOT, runCli } from '../../test/support/cli.js';
 import type { FolderReport } from '../modules/deid/images/deid-images.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'datadam-cli-deid-images-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/deid/images');
 
-// Once the lead wires `deid images` into src/cli/deid.ts, the test runs the real `datadam`; until
-// then a program holding only this command, built the way src/cli/program.ts builds it.
-const WIRED = [path.join(REPO_ROOT, 'src/cli/deid.ts'), path.join(REPO_ROOT, 'src/cli/program.ts')].some((f) =>
-  readFileSync(f, 'utf8').includes('registerDeidImages('),
-);
-const STANDALONE = `
-const { Command } = await import('commander');
-const { registerDeidImages } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/deid-images.ts'))});
-const { reportError, EXIT_USAGE } = await import(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/output.ts'))});
-const program = new Command('datadam').exitOverride();
-const action = (body) => async (...a) => {
-  try { await body(...a); } catch (error) { process.exitCode = reportError(error, a[a.length - 1].opts()); }
-};
-registerDeidImages(program.command('deid'), { action });
-try { await program.parseAsync(process.argv.slice(1), { from: 'user' }); }
-catch (error) { process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE; }
-`;
-
-function deidImages(args: string[]): Promise<CliResult> {
-  if (WIRED) return runCli(['deid', 'images', ...args]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', STANDALONE, 'deid', 'images', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const deidImages = (args: string[]) => runCli(['deid', 'images', ...args]);
 
 const IN = path.join(dir, 'in');
 mkdirSync(path.join(IN, 'sub'), { recursive: true });

@@ -1,56 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type CliResult } from '../../test/support/cli.js';
+import { REPO_ROOT, runInProcess } from '../../test/support/cli.js';
 import { registerDeidRisk } from './deid-risk.js';
-import { EXIT_OK, EXIT_USAGE, reportError } from './output.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'datadam-cli-deid-risk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const POSTNATAL = path.join(REPO_ROOT, 'test/fixtures/datago-tabular/행정안전부_산후조리업/fulldata_01_01_04_P_산후조리업.csv');
 
-/**
- * Runs `datadam deid risk …` on a fresh program holding only this command, in this process, with
- * the same error-to-exit-code path as src/cli/program.ts, and returns what a shell would see.
- */
-async function runDeid(args: string[]): Promise<CliResult> {
-  const program = new Command('datadam').exitOverride();
-  const action =
-    <A extends unknown[]>(body: (...a: A) => Promise<void>) =>
-    async (...a: A) => {
-      const command = a[a.length - 1] as Command;
-      try {
-        await body(...a);
-      } catch (error) {
-        process.exitCode = reportError(error, command.opts<{ json?: boolean }>());
-      }
-    };
-  const deid = program.command('deid').exitOverride();
-  registerDeidRisk(deid, { action });
-  for (const c of deid.commands) c.exitOverride().configureOutput({ writeErr: (s) => (stderr += s), writeOut: (s) => (stdout += s) });
-  let stdout = '';
-  let stderr = '';
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'datadam', 'deid', 'risk', ...args]);
-    code = typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-    process.exitCode = saved;
-  }
-  return { code, stdout, stderr };
-}
+const runDeid = (args: string[]) =>
+  runInProcess((program, action) => registerDeidRisk(program.command('deid'), { action }), ['deid', 'risk', ...args]);
 
 /** Independent check: smallest group of identical quasi-identifier tuples in a CSV text (simple quoting). */
 function smallestGroup(csv: string, columns: string[]): { k: number; rows: number } {

@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliResult } from '../../test/support/cli.js';
+import { runInProcess } from '../../test/support/cli.js';
 import { registerEvaluateCommands } from './evaluate.js';
-import { EXIT_OK, EXIT_USAGE, reportError } from './output.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'datadam-cli-evaluate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,47 +14,8 @@ function file(name: string, text: string): string {
   return at;
 }
 
-/**
- * Runs `datadam evaluate select …` on a fresh program holding only this command, in this process,
- * with the same error-to-exit-code path as src/cli/program.ts, and returns what a shell would see.
- */
-async function runSelect(args: string[]): Promise<CliResult> {
-  const program = new Command('datadam').exitOverride();
-  const action =
-    <A extends unknown[]>(body: (...a: A) => Promise<void>) =>
-    async (...a: A) => {
-      const command = a[a.length - 1] as Command;
-      try {
-        await body(...a);
-      } catch (error) {
-        process.exitCode = reportError(error, command.opts<{ json?: boolean }>());
-      }
-    };
-  registerEvaluateCommands(program, { action });
-  let stdout = '';
-  let stderr = '';
-  for (const c of program.commands.flatMap((c) => [c, ...c.commands])) {
-    c.exitOverride().configureOutput({ writeErr: (s) => (stderr += s), writeOut: (s) => (stdout += s) });
-  }
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'datadam', 'evaluate', 'select', ...args]);
-    code = typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-    process.exitCode = saved;
-  }
-  return { code, stdout, stderr };
-}
+const runSelect = (args: string[]) =>
+  runInProcess((program, action) => registerEvaluateCommands(program, { action }), ['evaluate', 'select', ...args]);
 
 const HEADER = 'id,score,cost,domain,agency,modality';
 const SMALL = file(

@@ -8,8 +8,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/support/cli.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../../test/support/databases.js';
 import { ledgerKeyFromSecret } from '../modules/ledger/ledger.keys.js';
 import type { LedgerService } from '../modules/ledger/ledger.service.js';
@@ -18,7 +19,7 @@ import { fromHex } from '../modules/ledger/merkle.js';
 import { publicKeyToPem, treeHeadFromJson } from '../modules/ledger/tree-head.js';
 import { Witness } from '../modules/ledger/witness.js';
 import { registerLedgerCommands } from './ledger.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportError } from './output.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './output.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'datadam-cli-ledger-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,53 +33,25 @@ interface Run {
 
 /** Runs `datadam ledger verify …` in this process against `database`, as program.ts wires it. */
 async function verify(database: TestDatabase, args: string[] = []): Promise<Run> {
-  const program = new Command('datadam').exitOverride();
-  const action =
-    <A extends unknown[]>(body: (...a: A) => Promise<void>) =>
-    async (...a: A) => {
-      const command = a[a.length - 1] as Command;
-      try {
-        await body(...a);
-      } catch (error) {
-        process.exitCode = reportError(error, command.opts<{ json?: boolean }>());
-      }
-    };
   const dataCommand = (parent: Command, name: string, description: string) =>
     parent.command(name).description(description).option('--data-dir <dir>', 'data').option('--json', 'json').exitOverride();
-  registerLedgerCommands(program, { dataCommand, action });
-  let stdout = '';
-  let stderr = '';
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  const env = { db: process.env.DATADAM_DB, secret: process.env.DATADAM_SECRET };
-  process.env.DATADAM_DB = database.config.kind === 'sqlite' ? database.config.file : database.config.url;
-  process.env.DATADAM_SECRET = TEST_LEDGER_SECRET;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'datadam', 'ledger', 'verify', '--json', '--data-dir', dir, ...args]);
-    code = typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-    process.exitCode = saved;
-    for (const [k, v] of [['DATADAM_DB', env.db] as const, ['DATADAM_SECRET', env.secret] as const]) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  const run = await runInProcess(
+    (program, action) => registerLedgerCommands(program, { dataCommand, action }),
+    ['ledger', 'verify', '--json', '--data-dir', dir, ...args],
+    {
+      env: {
+        DATADAM_DB: database.config.kind === 'sqlite' ? database.config.file : database.config.url,
+        DATADAM_SECRET: TEST_LEDGER_SECRET,
+      },
+    },
+  );
   let json = { ok: false, size: -1, root: '', problems: [] as string[] };
   try {
-    json = JSON.parse(stdout) as typeof json;
+    json = JSON.parse(run.stdout) as typeof json;
   } catch {
     // usage errors print an error document
   }
-  return { code, stdout, stderr, json };
+  return { ...run, json };
 }
 
 for (const engine of ENGINES) {

@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type AppDeps } from './http/app.js';
 import { MetricsRegistry, renderGauge } from './http/metrics.js';
 import { createLogger } from './logger.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo, seedDemoCensus } from './demo.js';
-import { openPlatform } from './platform.js';
+import { openPlatform, type Platform } from './platform.js';
 import { startPlatformWorker, type RunningWorker } from './worker.js';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,6 +16,46 @@ const packageRoot = existsSync(path.join(PACKAGE_ROOT, 'package.json')) ? PACKAG
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+type AppServices = Pick<
+  AppDeps,
+  | 'identity'
+  | 'census'
+  | 'censusFiles'
+  | 'catalog'
+  | 'datasets'
+  | 'harvest'
+  | 'refinery'
+  | 'uploads'
+  | 'deid'
+  | 'evaluation'
+  | 'ledger'
+  | 'releases'
+  | 'access'
+  | 'downloads'
+  | 'downloadShares'
+>;
+
+/** The platform's services as the HTTP app takes them: the server, the API tests and the OpenAPI document serve the same API. */
+export function appServices(platform: Platform): AppServices {
+  return {
+    identity: platform.identity,
+    census: platform.census,
+    censusFiles: platform.censusFiles,
+    catalog: platform.catalog,
+    datasets: platform.datasets,
+    harvest: platform.harvest,
+    refinery: platform.refinery,
+    uploads: platform.uploads,
+    deid: platform.deid,
+    evaluation: platform.evaluation,
+    ledger: platform.ledger,
+    releases: platform.releases,
+    access: platform.access,
+    downloads: platform.downloads,
+    downloadShares: platform.downloadShares,
+  };
 }
 
 export interface ServeOptions {
@@ -53,21 +93,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
   const app = await buildApp({
     config,
     logger,
-    identity: platform.identity,
-    census: platform.census,
-    censusFiles: platform.censusFiles,
-    catalog: platform.catalog,
-    datasets: platform.datasets,
-    harvest: platform.harvest,
-    refinery: platform.refinery,
-    uploads: platform.uploads,
-    deid: platform.deid,
-    evaluation: platform.evaluation,
-    ledger: platform.ledger,
-    releases: platform.releases,
-    access: platform.access,
-    downloads: platform.downloads,
-    downloadShares: platform.downloadShares,
+    ...appServices(platform),
     readinessChecks: platform.readinessChecks,
     metrics,
     webRoot: options.webRoot ?? path.join(packageRoot, 'dist', 'web'),

@@ -5,12 +5,12 @@
  * steward fixes it and resubmits, the operator accepts it, and the dashboard counts it.
  * Screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { FIELD_LABELS, type CensusForm } from '../../src/modules/census/census.form.js';
-import { DEMO_OPERATOR, DEMO_STEWARD, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { DEMO_OPERATOR, DEMO_STEWARD, login, REPO_ROOT, useBrowserSuite } from '../support/browser.js';
 
 interface Messages {
   header: { switchTo: string };
@@ -55,7 +55,6 @@ const messages = (lang: 'ko' | 'en') =>
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', `${lang}.json`), 'utf8')) as Messages;
 const ko = messages('ko');
 const en = messages('en');
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const label = (key: keyof CensusForm) => FIELD_LABELS[key].ko;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
@@ -66,38 +65,8 @@ const TITLE = '도로 CCTV 영상 기반 교통량 학습데이터';
 const COMMENT = '수집 기간(시작·종료)을 입력해 주세요.';
 
 describe('census in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  }, 30_000);
-
-  /** A new browser context: a person of their own, with their own cookies. */
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, locale: 'ko-KR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function shot(page: Page, name: string) {
-    // From the top, so that the sticky header is where a person sees it.
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `census-${name}.png`), fullPage: true });
-  }
+  const suite = useBrowserSuite({ screenshotPrefix: 'census', locale: 'ko-KR' });
+  const { newPage, shot, pageErrors } = suite;
   const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: fill(ko.census.save.savedAt, { time: '' }).trim() });
   /** A form field by its Korean label; fields required to submit carry a "*" after it. */
   const field = (page: Page, key: keyof CensusForm) => page.getByLabel(new RegExp(`^${escape(label(key))}\\*?$`));
@@ -200,7 +169,7 @@ describe('census in chromium', () => {
     await operator.goto('/census');
     const queue = operator.locator('section').filter({ has: operator.getByRole('heading', { name: ko.census.queue.title }) });
     await queue.getByRole('link', { name: TITLE }).click();
-    await operator.waitForURL(`${server.url}${entryPath}`);
+    await operator.waitForURL(`${suite.server.url}${entryPath}`);
     await operator.getByRole('button', { name: ko.census.review.return, exact: true }).click();
     await operator.getByText(ko.census.review.commentRequiredReturn).waitFor();
     await operator.getByLabel(ko.census.review.comment, { exact: true }).fill(COMMENT);
@@ -213,7 +182,7 @@ describe('census in chromium', () => {
     const row = steward.locator('#entry-list').getByRole('row').filter({ hasText: TITLE });
     await row.getByText(ko.census.status.returned, { exact: true }).waitFor();
     await row.getByRole('link', { name: TITLE }).click();
-    await steward.waitForURL(`${server.url}${entryPath}`);
+    await steward.waitForURL(`${suite.server.url}${entryPath}`);
     const comment = steward.locator('section').filter({ has: steward.getByRole('heading', { name: ko.census.entry.returnedTitle }) });
     await comment.getByText(COMMENT).waitFor();
     await shot(steward, 'steward-returned');

@@ -6,12 +6,12 @@
  * orders the results by title and by use, and clears the filters again.
  * Screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DOMAINS, FIELD_LABELS } from '../../src/modules/census/census.form.js';
-import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { REPO_ROOT, useBrowserSuite } from '../support/browser.js';
 
 interface Messages {
   header: { switchTo: string };
@@ -40,7 +40,6 @@ const messages = (lang: 'ko' | 'en') =>
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', `${lang}.json`), 'utf8')) as Messages;
 const ko = messages('ko');
 const en = messages('en');
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
 
 /** A Korean query with a particle; the analyzer drops it (교통을 → 교통), as a person would expect. */
@@ -61,44 +60,19 @@ interface SuggestBody {
 const PARTIAL = '교통';
 
 describe('data map in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const suite = useBrowserSuite({ screenshotPrefix: 'datamap', locale: 'ko-KR' });
+  const { newPage, shot, pageErrors } = suite;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
     // The demo catalog is indexed by a job; wait until the search finds it.
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const res = await fetch(`${server.url}/api/v1/catalog/search?q=${encodeURIComponent('교통')}&limit=1`);
+      const res = await fetch(`${suite.server.url}/api/v1/catalog/search?q=${encodeURIComponent('교통')}&limit=1`);
       if (res.ok && ((await res.json()) as SearchBody).total > 0) break;
       if (Date.now() > deadline) throw new Error('the demo catalog was not searchable within 90 s');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }, 240_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, locale: 'ko-KR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function shot(page: Page, name: string, fullPage = true) {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `datamap-${name}.png`), fullPage });
-  }
 
   const countOf = async (page: Page) => {
     const text = (await page.locator('.dd-map-count').textContent()) ?? '';
@@ -118,7 +92,7 @@ describe('data map in chromium', () => {
     const resultsHeading = page.getByRole('heading', { level: 2, name: fill(ko.datamap.resultsFor, { q: QUERY }) });
     await resultsHeading.waitFor();
     await expect.poll(() => resultsHeading.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
-    const api = (await (await fetch(`${server.url}/api/v1/catalog/search?q=${encodeURIComponent(QUERY)}`)).json()) as SearchBody;
+    const api = (await (await fetch(`${suite.server.url}/api/v1/catalog/search?q=${encodeURIComponent(QUERY)}`)).json()) as SearchBody;
     expect(api.total).toBeGreaterThan(1);
     await expect.poll(() => countOf(page)).toBe(api.total);
     const links = page.locator('.dd-map-list .c-tit a');
@@ -157,7 +131,7 @@ describe('data map in chromium', () => {
     await first.click();
     await page.waitForURL(/\/datasets\//);
     const id = new URL(page.url()).pathname.split('/').pop() ?? '';
-    const detail = await fetch(`${server.url}/api/v1/catalog/datasets/${id}`);
+    const detail = await fetch(`${suite.server.url}/api/v1/catalog/datasets/${id}`);
     if (detail.status === 200) {
       await page.getByRole('heading', { level: 1, name: title }).waitFor();
       await page.getByRole('heading', { level: 2, name: ko.datamap.dataset.fields }).waitFor();
@@ -192,7 +166,7 @@ describe('data map in chromium', () => {
   }, 120_000);
 
   const getJson = async <T>(pathAndQuery: string): Promise<T> => {
-    const res = await fetch(`${server.url}${pathAndQuery}`);
+    const res = await fetch(`${suite.server.url}${pathAndQuery}`);
     expect(res.status, pathAndQuery).toBe(200);
     return (await res.json()) as T;
   };
@@ -248,7 +222,7 @@ describe('data map in chromium', () => {
     const picked = expected[1]!;
     await box.press('Enter');
     await page.waitForURL((url) => url.pathname === `/datasets/${picked.id}`);
-    if ((await fetch(`${server.url}/api/v1/catalog/datasets/${picked.id}`)).status === 200) {
+    if ((await fetch(`${suite.server.url}/api/v1/catalog/datasets/${picked.id}`)).status === 200) {
       await page.getByRole('heading', { level: 1, name: picked.title }).waitFor();
     }
 

@@ -5,23 +5,21 @@
  * its end, sees the counts per type (chart and table), the residual risk, the before/after samples
  * (a reviewer), and opens the de-identified version. Screenshots go to test-results/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_STEWARD, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { createRefineryDataset, REPO_ROOT, useBrowserSuite } from '../support/browser.js';
 
 interface Messages {
-  modules: { refinery: { full: string }; deid: { full: string } };
-  refinery: { home: { title: string; create: string }; upload: { file: string; submit: string } };
+  modules: { deid: { full: string } };
+  refinery: { upload: { file: string; submit: string } };
   deid: {
     start: { open: string; policy: string; addTable: string; quasi: string; k: string; submit: string };
     samples: { show: string };
   };
 }
 const ko = JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', 'ko.json'), 'utf8')) as Messages;
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const TITLE = '민원 상담 기록 (비식별 시험)';
 
 /** A resident registration number whose check digit is right. */
@@ -41,14 +39,15 @@ const PEOPLE = Array.from({ length: 12 }, (_, i) => ({
 }));
 
 describe('de-identification in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  const { newPage, shot, pageErrors } = useBrowserSuite({
+    screenshotPrefix: 'deid',
+    serverEnv: { DATADAM_DEID_SECRET: 'the browser test secret, long enough' },
+    locale: 'ko-KR',
+    pageTimeout: 20_000,
+  });
   let dir: string;
-  const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
+  beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'datadam-deid-web-'));
     writeFileSync(
       path.join(dir, '상담.jsonl'),
@@ -59,34 +58,17 @@ describe('de-identification in chromium', () => {
       path.join(dir, 'people.csv'),
       `성명,연락처,주소,나이\n${PEOPLE.map((p) => `${p.name},${p.phone},${p.address},${p.age}`).join('\n')}\n`,
     );
-    server = await startServer({ DATADAM_DEID_SECRET: 'the browser test secret, long enough' });
-    browser = await launchBrowser();
-  }, 240_000);
+  });
 
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
-
-  async function shot(page: Page, name: string) {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `deid-${name}.png`), fullPage: true });
-  }
+  });
 
   it('starts a run from the version page and shows its counts, residual risk, samples and the new version', async () => {
-    context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, locale: 'ko-KR' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const page = await newPage();
 
     // ── a version of two files ─────────────────────────────────────────────────────────────────
-    await login(page, DEMO_STEWARD.email, { next: '/refinery' });
-    await page.getByRole('heading', { level: 1, name: ko.modules.refinery.full }).waitFor();
-    await page.getByLabel(ko.refinery.home.title, { exact: true }).fill(TITLE);
-    await page.getByRole('button', { name: ko.refinery.home.create }).click();
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await createRefineryDataset(page, TITLE);
     await page
       .getByLabel(ko.refinery.upload.file, { exact: true })
       .setInputFiles([path.join(dir, '상담.jsonl'), path.join(dir, 'people.csv')]);

@@ -9,17 +9,11 @@
  * per candidate); the operator tries inconsistent AHP judgements and sees the judgement at fault
  * highlighted with the suggested value. Screenshots go to test-results/.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../web/src/pages/evaluation/strings.js';
-import { apiAs, DEMO_OPERATOR, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { apiAs, DEMO_CONSUMER, DEMO_OPERATOR, login, useBrowserSuite, type ApiClient } from '../support/browser.js';
 
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const EVALUATOR = 'evaluator@demo.datadam.kr';
-/** Consumer and org_admin of 한강에이아이 (a company): states demand. */
-const CONSUMER = 'consumer@demo.datadam.kr';
 const ROUND_TITLE = '2026 우선 구축 데이터 선정 (브라우저 시험)';
 /** Costs of the six candidates, in won; the budget fits about three of them. */
 const COSTS = [1_000_000_000, 1_500_000_000, 2_000_000_000, 800_000_000, 1_200_000_000, 2_500_000_000];
@@ -39,20 +33,15 @@ interface Selection {
 }
 
 describe('evaluation and selection in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let operatorApi: Awaited<ReturnType<typeof apiAs>>;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const suite = useBrowserSuite({ screenshotPrefix: 'evaluation', width: 1400, locale: 'ko-KR', pageTimeout: 20_000 });
+  const { newPage, shot, pageErrors } = suite;
+  let operatorApi: ApiClient;
   let roundId = '';
   let entries: EntrySummary[] = [];
   let assigned: EntrySummary[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
-    operatorApi = await apiAs(server.url, DEMO_OPERATOR.email);
+    operatorApi = await apiAs(suite.server.url, DEMO_OPERATOR.email);
     const { call } = operatorApi;
 
     // Six accepted entries of the demo census, from as many agencies as there are.
@@ -98,25 +87,8 @@ describe('evaluation and selection in chromium', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
     await operatorApi?.api.dispose();
-    await browser?.close();
-    await server?.stop();
   }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1400, height: 900 }, locale: 'ko-KR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `evaluation-${name}.png`), fullPage: true });
-  }
 
   it('lets the evaluator score the assigned entries, blind', async () => {
     const page = await newPage();
@@ -162,7 +134,7 @@ describe('evaluation and selection in chromium', () => {
 
   it('lets a company state a need in its own words and see it matched', async () => {
     const page = await newPage();
-    await login(page, CONSUMER, { next: '/evaluation' });
+    await login(page, DEMO_CONSUMER.email, { next: '/evaluation' });
     await page.getByRole('heading', { level: 1, name: /평가·선정/ }).waitFor();
     await page.locator(`tr[data-round="${roundId}"]`).getByRole('link', { name: ko.home.stateDemand }).click();
     await page.getByRole('heading', { level: 1, name: ko.demand.title }).waitFor();

@@ -4,13 +4,13 @@
  * the inline error, adds a source pointing at a local CKAN (the recorded EnviDat replies), runs it
  * and sees the count and the log; a broken source shows its error. Screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { DEMO_OPERATOR, login, REPO_ROOT, useBrowserSuite } from '../support/browser.js';
 
 interface Messages {
   nav: { harvest: string };
@@ -24,7 +24,6 @@ interface Messages {
 }
 const ko = JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', 'ko.json'), 'utf8')) as Messages;
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 
 const REPLAY = path.join(REPO_ROOT, 'test/fixtures/ckan-replay/envidat');
 const replay = (name: string) => JSON.parse(readFileSync(path.join(REPLAY, `${name}.json`), 'utf8')) as { result: Record<string, unknown> };
@@ -54,36 +53,25 @@ function startCkan(): Promise<{ url: string; server: Server }> {
 }
 
 describe('harvest page in chromium', () => {
-  let server: RunningServer;
+  const suite = useBrowserSuite({
+    screenshotPrefix: 'harvest',
+    // The fixture CKAN is on 127.0.0.1: this deployment allows private addresses, as the demo does.
+    serverEnv: { DATADAM_HARVEST_ALLOW_PRIVATE: 'true' },
+    width: 1400,
+    locale: 'ko-KR',
+    pageTimeout: 20_000,
+  });
+  const { newPage, shot, pageErrors } = suite;
   let ckan: { url: string; server: Server };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     ckan = await startCkan();
-    // The fixture CKAN is on 127.0.0.1: this deployment allows private addresses, as the demo does.
-    server = await startServer({ DATADAM_HARVEST_ALLOW_PRIVATE: 'true' });
-    browser = await launchBrowser();
-  }, 240_000);
+  });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
     ckan?.server.closeAllConnections();
     await new Promise<void>((resolve) => (ckan ? ckan.server.close(() => resolve()) : resolve()));
-  }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1400, height: 900 }, locale: 'ko-KR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
+  });
 
   async function addSource(page: Page, name: string, url: string) {
     await page.getByLabel(ko.harvest.add.name, { exact: true }).fill(name);
@@ -131,20 +119,20 @@ describe('harvest page in chromium', () => {
       .filter({ hasText: `full harvest done: ${PACKAGES.length} read, ${PACKAGES.length} stored, 0 removed` })
       .waitFor({ timeout: 30_000 });
     expect(await good.locator('.dd-harvest-error').textContent()).toBe('');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'harvest-ran.png'), fullPage: true });
+    await shot(page, 'ran');
 
     await page.getByRole('button', { name: fill(ko.harvest.run.labelFor, { name: '고장 난 포털' }) }).click();
     await broken.locator('.dd-harvest-error').filter({ hasText: 'HTTP 500' }).waitFor({ timeout: 30_000 });
     const brokenLog = page.getByRole('list', { name: fill(ko.harvest.log.title, { name: '고장 난 포털' }) });
     await brokenLog.getByRole('listitem').filter({ hasText: 'harvest failed: HTTP 500' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'harvest-broken.png'), fullPage: true });
+    await shot(page, 'broken');
 
     // The good source's log is still there when asked for.
     await page.getByRole('button', { name: fill(ko.harvest.log.labelFor, { name: 'EnviDat 재현' }) }).click();
     await log.getByRole('listitem').filter({ hasText: 'full harvest done' }).waitFor();
 
     // What was harvested is on the data map.
-    const search = await fetch(`${server.url}/api/v1/catalog/search?q=${encodeURIComponent('avalanche accidents')}`);
+    const search = await fetch(`${suite.server.url}/api/v1/catalog/search?q=${encodeURIComponent('avalanche accidents')}`);
     const titles = ((await search.json()) as { results: Array<{ title: string }> }).results.map((r) => r.title);
     expect(titles).toContain(PACKAGES[2]!.title);
     expect(pageErrors).toEqual([]);

@@ -11,41 +11,16 @@
  * is also checked here against the server's proof and tampered copies of it.
  * Screenshots go to test-results/ledger-*.png.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../web/src/pages/ledger/strings.js';
 import { fromBase64, leafHashHex, verifyInclusion } from '../../web/src/pages/ledger/verify.js';
-import {
-  apiAs,
-  DEMO_OPERATOR,
-  DEMO_STEWARD,
-  launchBrowser,
-  login,
-  REPO_ROOT,
-  startServer,
-  tusUpload,
-  type RunningServer,
-} from '../support/browser.js';
+import { apiAs, DEMO_CONSUMER, DEMO_OPERATOR, DEMO_STEWARD, login, publishRelease, useBrowserSuite } from '../support/browser.js';
+import type { ApiClient, PublishedRelease, ReleaseFile } from '../support/browser.js';
 
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
-/** Consumer and org_admin of 한강에이아이 (a company). */
-const CONSUMER = 'consumer@demo.datadam.kr';
 const TITLE = '지역별 관광객 통계 (이용 기록 시험)';
-const CSV = '지역,연도,관광객수\n서울,2024,1200\n부산,2024,800\n제주,2024,950\n강원,2024,400\n';
 const DOWNLOADS = 2;
 
-interface ReleaseFile {
-  path: string;
-  sha256: string;
-  size: number;
-}
-interface ReleaseDetail {
-  id: string;
-  datasetId: string;
-  files: ReleaseFile[];
-}
 interface TreeHead {
   treeSize: number;
   rootHash: string;
@@ -67,14 +42,12 @@ interface LedgerEvent {
 }
 
 describe('the usage record in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let steward: Awaited<ReturnType<typeof apiAs>>;
-  let company: Awaited<ReturnType<typeof apiAs>>;
-  let operator: Awaited<ReturnType<typeof apiAs>>;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-  let release: ReleaseDetail;
+  const suite = useBrowserSuite({ screenshotPrefix: 'ledger', width: 1400, locale: 'ko-KR', pageTimeout: 20_000 });
+  const { newPage, shot, pageErrors } = suite;
+  let steward: ApiClient;
+  let company: ApiClient;
+  let operator: ApiClient;
+  let release: PublishedRelease;
   let dataFile: ReleaseFile;
   let companyOrgId: string;
   let expectedBytes: number;
@@ -82,33 +55,14 @@ describe('the usage record in chromium', () => {
   let seq: number;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
-    steward = await apiAs(server.url, DEMO_STEWARD.email);
-    company = await apiAs(server.url, CONSUMER);
-    operator = await apiAs(server.url, DEMO_OPERATOR.email);
+    steward = await apiAs(suite.server.url, DEMO_STEWARD.email);
+    company = await apiAs(suite.server.url, DEMO_CONSUMER.email);
+    operator = await apiAs(suite.server.url, DEMO_OPERATOR.email);
     companyOrgId = company.memberships.find((m) => m.orgKind === 'company')!.orgId;
 
-    const dataset = await steward.call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title: TITLE });
-    const uploadId = await tusUpload(steward.api, steward.csrfToken, dataset.id, Buffer.from(CSV, 'utf8'), 'tourists.csv');
-    const { version } = await steward.call<{ version: { id: string } }>('POST', `/api/v1/refinery/datasets/${dataset.id}/versions`, {
-      uploads: [uploadId],
-    });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const v = await steward.call<{ status: string; error: string | null }>('GET', `/api/v1/refinery/versions/${version.id}`);
-      if (v.status === 'ready') break;
-      if (v.status === 'failed') throw new Error(`version failed: ${v.error}`);
-      if (Date.now() > deadline) throw new Error(`version not ready in 90 s: ${v.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    release = await steward.call<ReleaseDetail>('POST', '/api/v1/releases', {
-      versionId: version.id,
-      semver: '1.0.0',
-      tier: 'open',
-      accountRequired: true,
-      licence: 'CC-BY-4.0',
+    release = await publishRelease(steward, {
+      title: TITLE,
+      release: { semver: '1.0.0', tier: 'open', accountRequired: true, licence: 'CC-BY-4.0' },
     });
     dataFile = release.files.find((f) => f.path.startsWith('data/'))!;
     expect(dataFile).toBeDefined();
@@ -155,27 +109,10 @@ describe('the usage record in chromium', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
     await steward?.api.dispose();
     await company?.api.dispose();
     await operator?.api.dispose();
-    await browser?.close();
-    await server?.stop();
   }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1400, height: 900 }, locale: 'ko-KR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `ledger-${name}.png`), fullPage: true });
-  }
 
   /** Enters `seq` in the inclusion check and waits for the verdict. */
   async function checkInclusion(page: Page, eventSeq: number) {
@@ -273,12 +210,13 @@ describe('the usage record in chromium', () => {
 
   it('shows the company what it used, and verifies its own event from the canonical bytes', async () => {
     const page = await newPage();
-    await login(page, CONSUMER, { next: '/ledger' });
+    await login(page, DEMO_CONSUMER.email, { next: '/ledger' });
     const panel = page.locator('[data-panel="consumer"]');
     const datasetRow = panel.locator(`[data-table="dataset"] tr[data-key="${release.datasetId}"][data-unit="bytes"]`);
     await datasetRow.waitFor();
     await expect(datasetRow.getAttribute('data-quantity')).resolves.toBe(String(expectedBytes));
-    await expect(datasetRow.textContent()).resolves.toContain(TITLE);
+    // The dataset's title is looked up after the usage rows arrive.
+    await datasetRow.filter({ hasText: TITLE }).waitFor();
     await expect(datasetRow.textContent()).resolves.toContain(expectedBytes.toLocaleString('ko-KR'));
     const month = new Date().toISOString().slice(0, 7);
     await panel.locator(`[data-table="month"] tr[data-key="${month}"][data-quantity="${expectedBytes}"]`).waitFor();

@@ -5,16 +5,13 @@
  * formula), downloads the standalone HTML report, and runs a sampling inspection to its result.
  * Screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_STEWARD, launchBrowser, login, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { createRefineryDataset, REPO_ROOT, useBrowserSuite } from '../support/browser.js';
 
 interface Messages {
-  modules: { refinery: { full: string } };
   refinery: {
-    home: { title: string; create: string };
     upload: { file: string; submit: string };
     rules: { yaml: string; save: string; saved: string };
     report: { downloadHtml: string };
@@ -22,50 +19,22 @@ interface Messages {
   };
 }
 const ko = JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', 'ko.json'), 'utf8')) as Messages;
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const CSV = path.join(REPO_ROOT, 'test/fixtures/datago-tabular/경찰청_범죄 발생 장소별 통계/경찰청_범죄 발생 장소별 통계_20201231.csv');
 const TITLE = '경찰청 범죄 발생 장소별 통계';
 
 describe('refinery in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  }, 30_000);
-
-  async function shot(page: Page, name: string) {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `refinery-${name}.png`), fullPage: true });
-  }
+  const { newPage, shot, pageErrors } = useBrowserSuite({
+    screenshotPrefix: 'refinery',
+    locale: 'ko-KR',
+    acceptDownloads: true,
+    pageTimeout: 20_000,
+  });
 
   it('goes from a new dataset to an uploaded version, its quality report and an inspection', async () => {
-    context = await browser.newContext({
-      baseURL: server.url,
-      viewport: { width: 1280, height: 900 },
-      locale: 'ko-KR',
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const page = await newPage();
 
     // ── a new dataset ───────────────────────────────────────────────────────────────────────
-    await login(page, DEMO_STEWARD.email, { next: '/refinery' });
-    await page.getByRole('heading', { level: 1, name: ko.modules.refinery.full }).waitFor();
-    await page.getByLabel(ko.refinery.home.title, { exact: true }).fill(TITLE);
-    await page.getByRole('button', { name: ko.refinery.home.create }).click();
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await createRefineryDataset(page, TITLE);
 
     // ── a rule file: the server's problems are shown by rule and field, then a good one is kept ──
     await page.getByLabel(ko.refinery.rules.yaml).fill('rules:\n  - kind: not_null\n');

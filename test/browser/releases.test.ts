@@ -10,74 +10,39 @@
  * Screenshots go to test-results/releases-*.png.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ko } from '../../web/src/pages/releases/strings.js';
-import { apiAs, DEMO_STEWARD, launchBrowser, login, REPO_ROOT, startServer, tusUpload, type RunningServer } from '../support/browser.js';
+import { apiAs, DEMO_CONSUMER, DEMO_STEWARD, login, publishRelease, useBrowserSuite } from '../support/browser.js';
+import type { ApiClient, PublishedRelease, ReleaseFile } from '../support/browser.js';
 
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
-/** Consumer and org_admin of 한강에이아이 (a company). */
-const CONSUMER = 'consumer@demo.datadam.kr';
 const TITLE = '지역별 관광객 통계 (브라우저 시험)';
-const CSV = '지역,연도,관광객수\n서울,2024,1200\n부산,2024,800\n제주,2024,950\n강원,2024,400\n';
 const QUESTION = { id: 'model', labelKo: '학습할 모델', labelEn: 'The model to train', required: true };
 const PURPOSE = '관광 수요 예측 모델 학습';
 const ANSWER = '한국어 시계열 예측 모델 (7B)';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
-interface ReleaseFile {
-  path: string;
-  sha256: string;
-  size: number;
-}
-interface ReleaseDetail {
-  id: string;
-  datasetId: string;
+interface ReleaseDetail extends PublishedRelease {
   tier: string;
-  files: ReleaseFile[];
   manifest: { files: ReleaseFile[] };
 }
 
 describe('releases, access and downloads in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let steward: Awaited<ReturnType<typeof apiAs>>;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const suite = useBrowserSuite({ screenshotPrefix: 'releases', width: 1400, locale: 'ko-KR', acceptDownloads: true, pageTimeout: 20_000 });
+  const { newPage, shot, pageErrors } = suite;
+  let steward: ApiClient;
   let release: ReleaseDetail;
   let dataFile: ReleaseFile;
   let companyPage: Page;
   let stewardPage: Page;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
-    steward = await apiAs(server.url, DEMO_STEWARD.email);
-    const { call } = steward;
-
-    const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title: TITLE });
-    const uploadId = await tusUpload(steward.api, steward.csrfToken, dataset.id, Buffer.from(CSV, 'utf8'), 'tourists.csv');
-    const { version } = await call<{ version: { id: string } }>('POST', `/api/v1/refinery/datasets/${dataset.id}/versions`, {
-      uploads: [uploadId],
-    });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const v = await call<{ status: string; error: string | null }>('GET', `/api/v1/refinery/versions/${version.id}`);
-      if (v.status === 'ready') break;
-      if (v.status === 'failed') throw new Error(`version failed: ${v.error}`);
-      if (Date.now() > deadline) throw new Error(`version not ready in 90 s: ${v.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    release = await call<ReleaseDetail>('POST', '/api/v1/releases', {
-      versionId: version.id,
-      semver: '1.0.0',
-      tier: 'conditional',
-      licence: 'CC-BY-4.0',
-      requestQuestions: [QUESTION],
+    steward = await apiAs(suite.server.url, DEMO_STEWARD.email);
+    release = await publishRelease<ReleaseDetail>(steward, {
+      title: TITLE,
+      release: { semver: '1.0.0', tier: 'conditional', licence: 'CC-BY-4.0', requestQuestions: [QUESTION] },
     });
     expect(release.tier).toBe('conditional');
     dataFile = release.files.find((f) => f.path.startsWith('data/'))!;
@@ -87,30 +52,8 @@ describe('releases, access and downloads in chromium', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
     await steward?.api.dispose();
-    await browser?.close();
-    await server?.stop();
   }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.url,
-      viewport: { width: 1400, height: 900 },
-      locale: 'ko-KR',
-      acceptDownloads: true,
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function shot(page: Page, name: string) {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `releases-${name}.png`), fullPage: true });
-  }
 
   /** The status of a GET of `url` from the page (with its session cookie). */
   const fetchStatus = (page: Page, url: string) => page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, url);
@@ -120,7 +63,7 @@ describe('releases, access and downloads in chromium', () => {
   it('lets the company see it cannot download, and ask with the request form', async () => {
     companyPage = await newPage();
     const page = companyPage;
-    await login(page, CONSUMER, { next: `/releases/${release.id}` });
+    await login(page, DEMO_CONSUMER.email, { next: `/releases/${release.id}` });
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     const view = page.locator(`article[data-release="${release.id}"]`);
     await expect(view.locator('[data-tier]').first().textContent()).resolves.toBe(ko.tier.conditional);
@@ -164,8 +107,9 @@ describe('releases, access and downloads in chromium', () => {
     await expect(card.locator('[data-field="purpose"]').textContent()).resolves.toBe(PURPOSE);
     await expect(card.locator('[data-field="org"]').textContent()).resolves.toContain('한강에이아이');
     await expect(card.locator('[data-field="duration"]').textContent()).resolves.toBe('30일');
+    // The question's label comes with the release, which may load after the request.
+    await card.locator('[data-answer="model"]').filter({ hasText: QUESTION.labelKo }).waitFor();
     await expect(card.locator('[data-answer="model"]').textContent()).resolves.toContain(ANSWER);
-    await expect(card.locator('[data-answer="model"]').textContent()).resolves.toContain(QUESTION.labelKo);
     await card.getByLabel(ko.incoming.note, { exact: true }).fill('보안 서약서 제출 조건');
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().includes('/decision') && r.request().method() === 'POST'),
@@ -183,7 +127,7 @@ describe('releases, access and downloads in chromium', () => {
     // Signed in afresh, as the brief's company would come back later.
     companyPage = await newPage();
     const page = companyPage;
-    await login(page, CONSUMER, { next: `/releases/${release.id}` });
+    await login(page, DEMO_CONSUMER.email, { next: `/releases/${release.id}` });
     await page.locator('article[data-may-download="true"]').waitFor();
     await page.locator('[data-access="granted"]').waitFor();
     await expect(page.locator('[data-access="granted"]').textContent()).resolves.toContain(PURPOSE);

@@ -3,11 +3,11 @@
  * (and remembered), sign-in and sign-out, a wrong password explained, protected pages sent to the
  * login and back. Screenshots go to test-results/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OPERATOR, launchBrowser, REPO_ROOT, startServer, type RunningServer } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_OPERATOR, REPO_ROOT, useBrowserSuite } from '../support/browser.js';
 
 interface Messages {
   header: { login: string; logout: string; switchTo: string; mainNav: string };
@@ -20,34 +20,10 @@ const messages = (lang: 'ko' | 'en') =>
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', `${lang}.json`), 'utf8')) as Messages;
 const ko = messages('ko');
 const en = messages('en');
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 
 describe('web app in chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
+  const suite = useBrowserSuite({ screenshotPrefix: 'web' });
+  const { newPage, shot, pageErrors } = suite;
 
   async function signIn(page: Page, password: string) {
     await page.getByLabel(ko.login.email, { exact: true }).fill(DEMO_OPERATOR.email);
@@ -72,11 +48,11 @@ describe('web app in chromium', () => {
     const response = await signIn(page, DEMO_OPERATOR.password);
     expect(response.status()).toBe(200);
     const { user } = (await response.json()) as { user: { displayName: string } };
-    await page.waitForURL(`${server.url}/`);
+    await page.waitForURL(`${suite.server.url}/`);
     await heading(page).filter({ hasText: ko.home.title }).waitFor();
     expect(await heading(page).textContent()).toMatch(/[가-힣]/);
     await page.getByText(ko.home.welcome.replace('{{name}}', user.displayName)).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'web-home-ko.png'), fullPage: true });
+    await shot(page, 'home-ko');
 
     await page.getByRole('button', { name: ko.header.switchTo }).click();
     await heading(page).filter({ hasText: en.home.title }).waitFor();
@@ -86,7 +62,7 @@ describe('web app in chromium', () => {
     await page.reload();
     await heading(page).filter({ hasText: en.home.title }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'web-home-en.png'), fullPage: true });
+    await shot(page, 'home-en');
 
     await page.getByRole('button', { name: en.header.logout, exact: true }).click();
     await page.waitForURL(/\/login$/);
@@ -105,7 +81,7 @@ describe('web app in chromium', () => {
     await alert.filter({ hasText: ko.login.wrongCredentials }).waitFor();
     if (detail) expect(await alert.textContent()).toContain(detail);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'web-login-error.png'), fullPage: true });
+    await shot(page, 'login-error');
     expect(pageErrors).toEqual([]);
   }, 90_000);
 
@@ -115,7 +91,7 @@ describe('web app in chromium', () => {
     await page.waitForURL(/\/login\?redirect=%2Fvouchers$/);
     const response = await signIn(page, DEMO_OPERATOR.password);
     expect(response.status()).toBe(200);
-    await page.waitForURL(`${server.url}/vouchers`);
+    await page.waitForURL(`${suite.server.url}/vouchers`);
     await heading(page).filter({ hasText: ko.modules.vouchers!.full }).waitFor();
     await page.getByRole('heading', { name: ko.module.comingSoonTitle }).waitFor();
     // The main menu reaches every module with the keyboard alone (and, for an operator, harvesting).

@@ -153,7 +153,7 @@ describe('datadam CLI', () => {
     ]);
     expect(badScope.code).toBe(2);
     expect(badScope.stderr).toContain('Unknown scope root');
-  });
+  }, 90_000); // a dozen CLI processes, each starting Node
 
   it('honours DATADAM_DB with a PostgreSQL URL', async () => {
     const { config, drop } = await createEmptyDatabase('postgres');

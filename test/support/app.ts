@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/core/config.js';
 import type { ApiApp } from '../../src/modules/shared/http.js';
 import { buildApp } from '../../src/server/http/app.js';
 import { seedDemo } from '../../src/server/demo.js';
+import { appServices } from '../../src/server/serve.js';
 import { openPlatform, type OpenPlatformOptions, type Platform } from '../../src/server/platform.js';
 import { createEmptyDatabase, type Engine } from './databases.js';
 
@@ -48,21 +49,7 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   const app = await buildApp({
     config,
     logger: pino({ level: 'silent' }),
-    identity: platform.identity,
-    census: platform.census,
-    censusFiles: platform.censusFiles,
-    catalog: platform.catalog,
-    datasets: platform.datasets,
-    harvest: platform.harvest,
-    refinery: platform.refinery,
-    uploads: platform.uploads,
-    deid: platform.deid,
-    evaluation: platform.evaluation,
-    ledger: platform.ledger,
-    releases: platform.releases,
-    access: platform.access,
-    downloads: platform.downloads,
-    downloadShares: platform.downloadShares,
+    ...appServices(platform),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     readinessChecks: platform.readinessChecks,
     cookieSecret: platform.secret,

@@ -4,21 +4,26 @@
  * by playwright-core.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { chromium, request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './postgres-server.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB_SOURCES = path.join(REPO_ROOT, 'web');
 const WEB_INDEX = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
+/** Where browser tests leave their screenshots. */
+export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 
 export const DEMO_PASSWORD = 'datadam-demo';
 export const DEMO_OPERATOR = { email: 'operator@demo.datadam.kr', password: DEMO_PASSWORD } as const;
 /** Steward (and org_admin) of the agency 'nia', 한국지능정보사회진흥원. */
 export const DEMO_STEWARD = { email: 'steward@demo.datadam.kr', password: DEMO_PASSWORD } as const;
+/** Consumer and org_admin of the company 한강에이아이. */
+export const DEMO_CONSUMER = { email: 'consumer@demo.datadam.kr', password: DEMO_PASSWORD } as const;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -122,6 +127,86 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export interface BrowserSuiteOptions {
+  /** Screenshots are test-results/<prefix>-<name>.png. */
+  screenshotPrefix: string;
+  /** Settings for the server (see startServer). */
+  serverEnv?: Record<string, string>;
+  /** The window's width (1280 unless told); it is 900 high. */
+  width?: number;
+  locale?: string;
+  acceptDownloads?: boolean;
+  /** How long a page waits for an element or a navigation; 15 s unless told. */
+  pageTimeout?: number;
+}
+
+export interface BrowserSuite {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** Uncaught errors of every page so far: a test ends by expecting none. */
+  readonly pageErrors: string[];
+  /** A page in a new browser context: a person of their own, with their own cookies. */
+  newPage: () => Promise<Page>;
+  /** A screenshot from the top, so that the sticky header is where a person sees it. */
+  shot: (page: Page, name: string, fullPage?: boolean) => Promise<void>;
+}
+
+/**
+ * For the enclosing describe: the server and a chromium before its tests, and every browser context,
+ * the browser and the server closed after them. Hooks the describe adds run after these start and
+ * before they close, so that they may use the server.
+ */
+export function useBrowserSuite(options: BrowserSuiteOptions): BrowserSuite {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startServer(options.serverEnv);
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+
+  const started = <T>(what: T | undefined, name: string): T => {
+    if (what === undefined) throw new Error(`the browser suite's ${name} has not started`);
+    return what;
+  };
+
+  return {
+    get server() {
+      return started(server, 'server');
+    },
+    get browser() {
+      return started(browser, 'browser');
+    },
+    pageErrors,
+    newPage: async () => {
+      const context = await started(browser, 'browser').newContext({
+        baseURL: started(server, 'server').url,
+        viewport: { width: options.width ?? 1280, height: 900 },
+        ...(options.locale === undefined ? {} : { locale: options.locale }),
+        ...(options.acceptDownloads === undefined ? {} : { acceptDownloads: options.acceptDownloads }),
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(options.pageTimeout ?? 15_000);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return page;
+    },
+    shot: async (page, name, fullPage = true) => {
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${options.screenshotPrefix}-${name}.png`), fullPage });
+    },
+  };
+}
+
 /**
  * Signs in through the login page and waits until the app has taken the browser to `next`
  * (a path on the site, `/` by default).
@@ -137,6 +222,24 @@ export async function login(page: Page, email: string, options: { password?: str
     page.locator('form button[type="submit"]').click(),
   ]);
 }
+
+/**
+ * Signs the demo steward in at the refinery and creates a dataset titled `title` through the page,
+ * as a person would; the page is on the new dataset after.
+ */
+export async function createRefineryDataset(page: Page, title: string): Promise<void> {
+  const ko = JSON.parse(readFileSync(path.join(REPO_ROOT, 'web', 'src', 'i18n', 'ko.json'), 'utf8')) as {
+    modules: { refinery: { full: string } };
+    refinery: { home: { title: string; create: string } };
+  };
+  await login(page, DEMO_STEWARD.email, { next: '/refinery' });
+  await page.getByRole('heading', { level: 1, name: ko.modules.refinery.full }).waitFor();
+  await page.getByLabel(ko.refinery.home.title, { exact: true }).fill(title);
+  await page.getByRole('button', { name: ko.refinery.home.create }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+export type ApiClient = Awaited<ReturnType<typeof apiAs>>;
 
 /** An API client signed in as `email` (demo password), sending the session's CSRF token on unsafe requests. */
 export async function apiAs(baseURL: string, email: string) {
@@ -178,4 +281,52 @@ export async function tusUpload(
   });
   if (patched.status() !== 204) throw new Error(`upload PATCH: ${patched.status()} ${await patched.text()}`);
   return location.split('/').pop()!;
+}
+
+export interface ReleaseFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface PublishedRelease {
+  id: string;
+  datasetId: string;
+  files: ReleaseFile[];
+}
+
+/** A header and four rows of tourist counts by region. */
+export const TOURISTS_CSV = '지역,연도,관광객수\n서울,2024,1200\n부산,2024,800\n제주,2024,950\n강원,2024,400\n';
+
+export interface PublishOptions {
+  /** The new refinery dataset's title. */
+  title: string;
+  /** The release's settings but its version: semver, tier, licence… */
+  release: Record<string, unknown>;
+}
+
+/**
+ * As `steward` through the API: a new refinery dataset, TOURISTS_CSV uploaded into it by tus as
+ * tourists.csv, the version once ready (at most 90 s), and a release of that version; returns the
+ * release as the API answers it.
+ */
+export async function publishRelease<Release extends PublishedRelease = PublishedRelease>(
+  steward: ApiClient,
+  options: PublishOptions,
+): Promise<Release> {
+  const { call } = steward;
+  const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title: options.title });
+  const uploadId = await tusUpload(steward.api, steward.csrfToken, dataset.id, Buffer.from(TOURISTS_CSV, 'utf8'), 'tourists.csv');
+  const { version } = await call<{ version: { id: string } }>('POST', `/api/v1/refinery/datasets/${dataset.id}/versions`, {
+    uploads: [uploadId],
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const v = await call<{ status: string; error: string | null }>('GET', `/api/v1/refinery/versions/${version.id}`);
+    if (v.status === 'ready') break;
+    if (v.status === 'failed') throw new Error(`version failed: ${v.error}`);
+    if (Date.now() > deadline) throw new Error(`version not ready in 90 s: ${v.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return call<Release>('POST', '/api/v1/releases', { versionId: version.id, ...options.release });
 }

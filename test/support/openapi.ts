@@ -5,7 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/core/config.js';
 import { buildApp } from '../../src/server/http/app.js';
 import { openPlatform } from '../../src/server/platform.js';
-import { packageVersion } from '../../src/server/serve.js';
+import { appServices, packageVersion } from '../../src/server/serve.js';
 
 /** The OpenAPI document of the app as built, pretty-printed, with a final newline. */
 export async function renderOpenApi(): Promise<string> {
@@ -16,21 +16,7 @@ export async function renderOpenApi(): Promise<string> {
     const app = await buildApp({
       config,
       logger: pino({ level: 'silent' }),
-      identity: platform.identity,
-      census: platform.census,
-      censusFiles: platform.censusFiles,
-      catalog: platform.catalog,
-      datasets: platform.datasets,
-      harvest: platform.harvest,
-      refinery: platform.refinery,
-      uploads: platform.uploads,
-      deid: platform.deid,
-      evaluation: platform.evaluation,
-      ledger: platform.ledger,
-      releases: platform.releases,
-      access: platform.access,
-      downloads: platform.downloads,
-      downloadShares: platform.downloadShares,
+      ...appServices(platform),
       readinessChecks: {},
       cookieSecret: 'openapi',
       version: packageVersion(),
