@@ -46,6 +46,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATADAM_BLOB: 's3://ab' })).toThrow(/3 to 63/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
     expect(() => loadConfig({ DATADAM_OIDC_ISSUER: 'https://idp' })).toThrow(/DATADAM_OIDC_CLIENT_ID/);
+    expect(() => loadConfig({ DATADAM_RELEASE_INLINE_BYTES: '-1' })).toThrow(/DATADAM_RELEASE_INLINE_BYTES must be zero or a positive/);
+  });
+
+  it('builds releases of versions past 64 MiB in the background, unless told otherwise (0: all of them)', () => {
+    expect(loadConfig({}).releaseInlineBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ DATADAM_RELEASE_INLINE_BYTES: '0' }).releaseInlineBytes).toBe(0);
   });
 
   it('marks cookies secure behind an https public address', () => {

@@ -52,6 +52,11 @@ export interface Config {
   refinery: RefineryLimits;
   /** Fair sharing of download bandwidth (docs/access-and-downloads.md). */
   downloads: DownloadLimits;
+  /**
+   * Releases of versions up to this many bytes are built while the request waits, larger ones in
+   * the background (docs/releases.md); DATADAM_RELEASE_INLINE_BYTES, default 64 MiB, 0: always.
+   */
+  releaseInlineBytes: number;
 }
 
 export interface DownloadLimits {
@@ -81,6 +86,14 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new AppError('bad_request', `${name} must be a positive number, not "${raw}"`);
+  return value;
+}
+
+function nonNegativeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new AppError('bad_request', `${name} must be zero or a positive number, not "${raw}"`);
   return value;
 }
 
@@ -132,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       maxConcurrent: Math.floor(positiveNumber(env, 'DATADAM_DOWNLOAD_CONCURRENCY', 4)),
       rateBytesPerSecond: env.DATADAM_DOWNLOAD_RATE_BYTES ? Math.floor(positiveNumber(env, 'DATADAM_DOWNLOAD_RATE_BYTES', 1)) : undefined,
     },
+    releaseInlineBytes: Math.floor(nonNegativeNumber(env, 'DATADAM_RELEASE_INLINE_BYTES', 64 * 1024 * 1024)),
   };
 }
 

@@ -50,6 +50,7 @@ import { createDownloadsService, type DownloadsService } from '../modules/distri
 import { createPreviewer } from '../modules/distribution/preview.js';
 import { createLayoutEngine } from '../modules/distribution/hf-layout.js';
 import { createReleasesRepository } from '../modules/distribution/releases.repository.js';
+import { releasesJobs } from '../modules/distribution/releases.jobs.js';
 import { createReleasesService, type ReleasesService } from '../modules/distribution/releases.service.js';
 import { loadLedgerKeys } from '../modules/ledger/ledger.keys.js';
 import { ledgerJobs, ledgerSchedules } from '../modules/ledger/ledger.jobs.js';
@@ -227,7 +228,9 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
       workDir: path.join(config.dataDir, 'work', 'releases'),
     }),
     clock,
+    queue,
     publicUrl: config.publicUrl,
+    inlineBuildBytes: config.releaseInlineBytes,
   });
 
   // Downloads record their use through the ledger: group-committed, durable when acknowledged.
@@ -252,6 +255,7 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
     ...refineryJobs(refinery, uploads),
     ...deidJobs(deid),
     ...ledgerJobs(ledger),
+    ...releasesJobs(releases),
   ];
   for (const job of jobs) registry.register(job);
   const schedules = [...identitySchedules, ...censusSchedules, ...catalogSchedules, ...harvestSchedules, ...refinerySchedules];

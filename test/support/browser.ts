@@ -314,8 +314,14 @@ export async function publishRelease<Release extends PublishedRelease = Publishe
   steward: ApiClient,
   options: PublishOptions,
 ): Promise<Release> {
+  const { versionId } = await readyVersion(steward, options.title);
+  return steward.call<Release>('POST', '/api/v1/releases', { versionId, ...options.release });
+}
+
+/** A refinery dataset titled `title` with one ready version of TOURISTS_CSV, made through the API. */
+export async function readyVersion(steward: ApiClient, title: string): Promise<{ datasetId: string; versionId: string }> {
   const { call } = steward;
-  const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title: options.title });
+  const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title });
   const uploadId = await tusUpload(steward.api, steward.csrfToken, dataset.id, Buffer.from(TOURISTS_CSV, 'utf8'), 'tourists.csv');
   const { version } = await call<{ version: { id: string } }>('POST', `/api/v1/refinery/datasets/${dataset.id}/versions`, {
     uploads: [uploadId],
@@ -328,5 +334,5 @@ export async function publishRelease<Release extends PublishedRelease = Publishe
     if (Date.now() > deadline) throw new Error(`version not ready in 90 s: ${v.status}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return call<Release>('POST', '/api/v1/releases', { versionId: version.id, ...options.release });
+  return { datasetId: dataset.id, versionId: version.id };
 }

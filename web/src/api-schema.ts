@@ -1358,6 +1358,24 @@ export interface components {
       changelog: components['schemas']['ReleaseChangelogInput'] | null;
       files: components['schemas']['ReleaseFileInput'][];
     };
+    ReleaseBuildInput: {
+      id: string;
+      datasetId: string;
+      versionId: string;
+      semver: string;
+      status: 'queued' | 'running' | 'done' | 'failed';
+      /** Files converted or kept so far, of all */
+      progress: {
+        filesDone: number;
+        filesTotal: number;
+      };
+      /** Why the build failed */
+      error: string | null;
+      /** The release, once built */
+      releaseId: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
     /** A signed tree head */
     SignedTreeHeadInput: {
       /** Events in the log */
@@ -2880,6 +2898,24 @@ export interface components {
       /** Against the previous (not withdrawn) release; null for the first */
       changelog: components['schemas']['ReleaseChangelog'] | null;
       files: components['schemas']['ReleaseFile'][];
+    };
+    ReleaseBuild: {
+      id: string;
+      datasetId: string;
+      versionId: string;
+      semver: string;
+      status: 'queued' | 'running' | 'done' | 'failed';
+      /** Files converted or kept so far, of all */
+      progress: {
+        filesDone: number;
+        filesTotal: number;
+      };
+      /** Why the build failed */
+      error: string | null;
+      /** The release, once built */
+      releaseId: string | null;
+      createdAt: string;
+      updatedAt: string;
     };
     /** A signed tree head */
     SignedTreeHead: {
@@ -8277,7 +8313,7 @@ export interface paths {
     /**
      * Release a ready refinery version under a semantic version (the dataset's agency stewards, or the operator)
      *
-     * Computed once and never changed: tabular files as Parquet under data/ (Hugging Face layout), a dataset card README.md, the manifest and its SHA-256, the datasheet (ko, en), the citation and the changelog against the previous release. 409 when the semantic version exists or is not above the latest release, or the version is not ready.
+     * Computed once and never changed: tabular files as Parquet under data/ (Hugging Face layout), a dataset card README.md, the manifest and its SHA-256, the datasheet (ko, en), the citation and the changelog against the previous release. A version up to DATADAM_RELEASE_INLINE_BYTES (64 MiB) is released at once (201, the release); a larger one is built in the background (202, the build: follow it at /api/v1/release-builds/{id}). 409 when the semantic version exists or is not above the latest release, the version is not ready, or a build of the dataset is under way.
      */
     post: {
       parameters: {
@@ -8295,6 +8331,11 @@ export interface paths {
         201: {
           content: {
             'application/json': components['schemas']['ReleaseDetail'];
+          };
+        };
+        202: {
+          content: {
+            'application/json': components['schemas']['ReleaseBuild'];
           };
         };
         400: {
@@ -8318,6 +8359,52 @@ export interface paths {
           };
         };
         409: {
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        422: {
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+  };
+  '/api/v1/release-builds/{id}': {
+    /** A release built in the background: queued, running (files done of all), done (its release) or failed (why); the dataset's agency and the operator */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        200: {
+          content: {
+            'application/json': components['schemas']['ReleaseBuild'];
+          };
+        };
+        400: {
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        401: {
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        403: {
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        404: {
           content: {
             'application/json': components['schemas']['Problem'];
           };

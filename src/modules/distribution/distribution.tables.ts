@@ -128,8 +128,30 @@ export interface UsageEventRow {
   recorded_at: string;
 }
 
+export type ReleaseBuildStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A release being built in the background (migration 0017): the accepted request and its outcome. */
+export interface ReleaseBuildRow {
+  id: string;
+  dataset_id: string;
+  version_id: string;
+  org_id: string;
+  semver: string;
+  /** The accepted request, JSON. */
+  request: string;
+  status: ReleaseBuildStatus;
+  files_done: number;
+  files_total: number;
+  error: string | null;
+  release_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DistributionTables {
   releases: ReleaseRow;
+  release_builds: ReleaseBuildRow;
   release_files: ReleaseFileRow;
   licence_acceptances: LicenceAcceptanceRow;
   access_requests: AccessRequestRow;

@@ -400,6 +400,12 @@ async function parquetFacts(db: DuckDb, file: string): Promise<{ records: number
   return { records: Number(row?.n ?? 0), columns: await describe(db, relation) };
 }
 
+export interface LayoutBuildOptions {
+  signal?: AbortSignal;
+  /** Told after each file: how many are done of how many (awaited, so it may write progress down). */
+  onProgress?: (done: number, total: number) => Promise<void> | void;
+}
+
 export function createLayoutEngine(deps: LayoutEngineDeps) {
   return {
     /**
@@ -409,7 +415,7 @@ export function createLayoutEngine(deps: LayoutEngineDeps) {
      *
      * @example const { files } = await layout.build(planLayout(versionFiles))
      */
-    async build(steps: readonly LayoutStep[], options: { signal?: AbortSignal } = {}): Promise<BuiltLayout> {
+    async build(steps: readonly LayoutStep[], options: LayoutBuildOptions = {}): Promise<BuiltLayout> {
       await mkdir(deps.workDir, { recursive: true });
       const work = await mkdtemp(path.join(deps.workDir, 'release-'));
       const files: ReleaseManifestFile[] = [];
@@ -430,6 +436,8 @@ export function createLayoutEngine(deps: LayoutEngineDeps) {
           };
           if (step.kind === 'keep') {
             files.push(kept);
+            // Kept files cost nothing: progress on every thousandth (a version may hold 100,000 images).
+            if ((index + 1) % 1000 === 0 || index === steps.length - 1) await options.onProgress?.(index + 1, steps.length);
             continue;
           }
           const dir = path.join(work, `f${index}`);
@@ -467,6 +475,7 @@ export function createLayoutEngine(deps: LayoutEngineDeps) {
           } finally {
             await rm(dir, { recursive: true, force: true });
           }
+          await options.onProgress?.(index + 1, steps.length);
         }
       } finally {
         db?.close();

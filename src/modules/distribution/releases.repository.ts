@@ -1,10 +1,18 @@
 /** SQL for releases (migration 0014) and what they read of the refinery, census and identity. No rules here. */
 import type { Kysely } from 'kysely';
-import type { DistributionTables, ReleaseFileRow, ReleaseRow, ReleaseTier } from './distribution.tables.js';
+import type {
+  DistributionTables,
+  ReleaseBuildRow,
+  ReleaseBuildStatus,
+  ReleaseFileRow,
+  ReleaseRow,
+  ReleaseTier,
+} from './distribution.tables.js';
 
 // PostgreSQL hands bigint columns back as strings; the rows leave here as numbers.
 const num = (value: unknown): number => Number(value);
 const releaseOf = (row: ReleaseRow): ReleaseRow => ({ ...row, account_required: num(row.account_required) });
+const buildOf = (row: ReleaseBuildRow): ReleaseBuildRow => ({ ...row, files_done: num(row.files_done), files_total: num(row.files_total) });
 const fileOf = (row: ReleaseFileRow): ReleaseFileRow => ({
   ...row,
   size: num(row.size),
@@ -82,6 +90,62 @@ export function createReleasesRepository(db: Kysely<DistributionTables>) {
         .set({ withdrawn_at: at })
         .where('id', '=', id)
         .where('withdrawn_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    // Builds of releases in the background (migration 0017).
+    /** Inserts a build; false when another build of the dataset is under way (the partial unique index). */
+    insertBuild: async (row: ReleaseBuildRow): Promise<boolean> => {
+      try {
+        await db.insertInto('release_builds').values(row).execute();
+        return true;
+      } catch (error) {
+        const active = await db
+          .selectFrom('release_builds')
+          .select('id')
+          .where('dataset_id', '=', row.dataset_id)
+          .where('status', 'in', ['queued', 'running'])
+          .executeTakeFirst();
+        if (active) return false;
+        throw error;
+      }
+    },
+    getBuild: async (id: string): Promise<ReleaseBuildRow | undefined> => {
+      const row = await db.selectFrom('release_builds').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && buildOf(row);
+    },
+    /** The dataset's build under way, if any. */
+    activeBuild: async (datasetId: string): Promise<ReleaseBuildRow | undefined> => {
+      const row = await db
+        .selectFrom('release_builds')
+        .selectAll()
+        .where('dataset_id', '=', datasetId)
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirst();
+      return row && buildOf(row);
+    },
+    /** A dataset's builds, newest first. */
+    listBuilds: async (datasetId: string): Promise<ReleaseBuildRow[]> =>
+      (
+        await db
+          .selectFrom('release_builds')
+          .selectAll()
+          .where('dataset_id', '=', datasetId)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .execute()
+      ).map(buildOf),
+    updateBuild: async (
+      id: string,
+      change: Partial<Pick<ReleaseBuildRow, 'status' | 'files_done' | 'files_total' | 'error' | 'release_id'>> & { updated_at: string },
+      onlyIf?: ReleaseBuildStatus[],
+    ): Promise<boolean> => {
+      const result = await db
+        .updateTable('release_builds')
+        .set(change)
+        .where('id', '=', id)
+        .$if(onlyIf !== undefined, (q) => q.where('status', 'in', onlyIf!))
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

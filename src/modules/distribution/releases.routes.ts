@@ -5,6 +5,7 @@ import {
   jsonLdObjectSchema,
   newReleaseSchema,
   publishedReleasesQuerySchema,
+  releaseBuildSchema,
   publishedReleasesSchema,
   releaseDetailSchema,
   releaseListSchema,
@@ -29,12 +30,32 @@ export function registerReleaseRoutes(app: ApiApp, { releases }: ReleaseRouteOpt
         description:
           'Computed once and never changed: tabular files as Parquet under data/ (Hugging Face layout), a dataset card README.md, ' +
           'the manifest and its SHA-256, the datasheet (ko, en), the citation and the changelog against the previous release. ' +
-          '409 when the semantic version exists or is not above the latest release, or the version is not ready.',
+          'A version up to DATADAM_RELEASE_INLINE_BYTES (64 MiB) is released at once (201, the release); a larger one is built in ' +
+          'the background (202, the build: follow it at /api/v1/release-builds/{id}). ' +
+          '409 when the semantic version exists or is not above the latest release, the version is not ready, or a build of the ' +
+          'dataset is under way.',
         body: newReleaseSchema,
-        response: { 201: releaseDetailSchema, 409: problemSchema, ...commonErrors },
+        response: { 201: releaseDetailSchema, 202: releaseBuildSchema, 409: problemSchema, ...commonErrors },
       },
     },
-    async (request, reply) => reply.code(201).send(await releases.create(request.actor, request.body)),
+    async (request, reply) => {
+      const made = await releases.create(request.actor, request.body);
+      return 'release' in made ? reply.code(201).send(made.release) : reply.code(202).send(made.build);
+    },
+  );
+
+  app.get(
+    '/api/v1/release-builds/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          "A release built in the background: queued, running (files done of all), done (its release) or failed (why); the dataset's agency and the operator",
+        params: releaseParamsSchema,
+        response: { 200: releaseBuildSchema, ...commonErrors },
+      },
+    },
+    async (request) => releases.getBuild(request.actor, request.params.id),
   );
 
   app.get(

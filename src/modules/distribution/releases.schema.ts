@@ -174,6 +174,21 @@ export const releaseDetailSchema = releaseSchema
   })
   .meta({ id: 'ReleaseDetail' });
 
+export const releaseBuildSchema = z
+  .object({
+    id: z.string(),
+    datasetId: z.string(),
+    versionId: z.string(),
+    semver: z.string(),
+    status: z.enum(['queued', 'running', 'done', 'failed']),
+    progress: z.object({ filesDone: z.number().int(), filesTotal: z.number().int() }).describe('Files converted or kept so far, of all'),
+    error: z.string().nullable().describe('Why the build failed'),
+    releaseId: z.string().nullable().describe('The release, once built'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ReleaseBuild' });
+
 export const releaseListSchema = z.object({ items: z.array(releaseSchema) });
 export const publishedReleasesQuerySchema = z.object({
   tier: z.enum(['open', 'conditional', 'safe_zone']).optional(),

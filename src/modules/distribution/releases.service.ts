@@ -14,7 +14,7 @@ import { authorize, can, type Actor } from '../../core/auth/policy.js';
 import type { Clock } from '../../core/clock.js';
 import { AppError, badRequest, conflict, notFound, unauthenticated } from '../../core/errors.js';
 import { uuidv7 } from '../../core/ids.js';
-import type { BlobStore } from '../../core/ports.js';
+import type { BlobStore, JobQueue, JobRunContext } from '../../core/ports.js';
 import type { CensusForm } from '../census/census.form.js';
 import { DEFAULT_DOMAINS } from '../census/census.form.js';
 import { croissant } from '../catalog/metadata/croissant.js';
@@ -31,7 +31,7 @@ import {
   type DatasheetOverrides,
   type LineageStep,
 } from './datasheet.js';
-import type { ReleaseFileRow, ReleaseRow, ReleaseTier } from './distribution.tables.js';
+import type { ReleaseBuildRow, ReleaseBuildStatus, ReleaseFileRow, ReleaseRow, ReleaseTier } from './distribution.tables.js';
 import {
   CARD_PATH,
   canonicalManifest,
@@ -39,6 +39,7 @@ import {
   manifestSha256,
   planLayout,
   type LayoutEngine,
+  type LayoutBuildOptions,
   type LayoutSource,
   type ReleaseManifest,
   type ReleaseManifestFile,
@@ -133,9 +134,45 @@ export interface ReleasesServiceDeps {
   blobs: BlobStore;
   layout: LayoutEngine;
   clock: Clock;
+  /** Runs builds of large versions in the background. */
+  queue: JobQueue;
   /** The site's public URL: release links are made from it. */
   publicUrl: string;
+  /** Versions up to this many bytes are built while the request waits (default 64 MiB). */
+  inlineBuildBytes?: number;
 }
+
+/** The job that builds a release in the background. */
+export const BUILD_RELEASE_JOB = 'distribution.build_release';
+
+/** A release being built in the background: what `POST /releases` answers for a large version. */
+export interface ReleaseBuild {
+  id: string;
+  datasetId: string;
+  versionId: string;
+  semver: string;
+  status: ReleaseBuildStatus;
+  progress: { filesDone: number; filesTotal: number };
+  /** Why it failed, when it did. */
+  error: string | null;
+  /** The release, once built. */
+  releaseId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toBuild = (row: ReleaseBuildRow): ReleaseBuild => ({
+  id: row.id,
+  datasetId: row.dataset_id,
+  versionId: row.version_id,
+  semver: row.semver,
+  status: row.status,
+  progress: { filesDone: row.files_done, filesTotal: row.files_total },
+  error: row.error,
+  releaseId: row.release_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
 
 // ------------------------------------------------------------------------------------------------
 // Semantic versions (x.y.z with an optional pre-release; build metadata is not allowed)
@@ -215,10 +252,27 @@ interface VersionRow {
   recipe: string | null;
   status: string;
   manifest_sha256: string | null;
+  total_bytes: number;
+}
+
+/** A release request checked against its version and the dataset's releases. */
+interface AcceptedRequest {
+  input: NewRelease;
+  semver: string;
+  licence: string;
+  questions: NonNullable<NewRelease['requestQuestions']>;
+  version: VersionRow;
+  dataset: NonNullable<Awaited<ReturnType<ReleasesRepository['getDataset']>>>;
+  previous: ReleaseRow | undefined;
 }
 
 export function createReleasesService(deps: ReleasesServiceDeps) {
-  const { repo, blobs, layout, clock } = deps;
+  const { repo, blobs, layout, clock, queue } = deps;
+  const inlineBuildBytes = deps.inlineBuildBytes ?? 64 * 1024 * 1024;
+  const buildUnderWay = (build: Pick<ReleaseBuildRow, 'id' | 'semver'>) =>
+    new AppError('conflict', `Release ${build.semver} of this dataset is being built; wait until it is done (build ${build.id})`, {
+      problems: [{ field: 'versionId', message: `build ${build.id} under way`, messageKo: '이 데이터셋의 배포본을 만드는 중입니다' }],
+    });
   const base = deps.publicUrl.replace(/\/+$/, '');
   const releaseUrl = (id: string) => `${base}/api/v1/releases/${encodeURIComponent(id)}`;
   /** The release's page in the web app: what a citation points people to. */
@@ -384,6 +438,212 @@ export function createReleasesService(deps: ReleasesServiceDeps) {
     };
   }
 
+  /**
+   * Checks a request against its version and the dataset's releases (and, through `authorizeFor`,
+   * the caller's rights on the dataset's agency): the quick part of making a release, done again
+   * when a background build starts.
+   */
+  async function acceptRequest(input: NewRelease, authorizeFor: (orgId: string) => void): Promise<AcceptedRequest> {
+    const semver = input.semver.trim();
+    if (!parseSemver(semver)) {
+      throw badRequest('A release needs a semantic version: MAJOR.MINOR.PATCH, optionally -PRERELEASE (e.g. 1.0.0, 1.1.0-rc.1)', [
+        { field: 'semver', message: 'not a semantic version (x.y.z)', messageKo: '유의적 버전(x.y.z) 형식이 아닙니다' },
+      ]);
+    }
+    const questions = input.requestQuestions ?? [];
+    const ids = questions.map((q) => q.id);
+    const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (repeated !== undefined) {
+      throw badRequest('Each request question needs its own id', [{ field: 'requestQuestions', message: `id "${repeated}" repeated` }]);
+    }
+    const licence = input.licence.trim();
+    if (licence === '') throw badRequest('A release needs a licence', [{ field: 'licence', message: 'empty', messageKo: '비어 있습니다' }]);
+
+    const version = (await repo.getVersion(input.versionId)) as VersionRow | undefined;
+    const dataset = version && (await repo.getDataset(version.dataset_id));
+    if (!version || !dataset) {
+      throw new AppError('not_found', 'The version was not found', { problems: [{ field: 'versionId', message: 'not found' }] });
+    }
+    authorizeFor(dataset.org_id);
+    if (version.status !== 'ready') {
+      throw new AppError('conflict', `Version ${version.number} is ${version.status}: only a ready version can be released`, {
+        problems: [{ field: 'versionId', message: `the version is ${version.status}`, messageKo: '준비되지 않은 버전입니다' }],
+      });
+    }
+    const earlier = await repo.listReleases(dataset.id);
+    if (earlier.some((r) => r.semver === semver)) {
+      throw new AppError('conflict', `Release ${semver} of this dataset exists already; releases never change`, {
+        problems: [{ field: 'semver', message: 'exists already', messageKo: '이미 있는 버전입니다' }],
+      });
+    }
+    const highest = earlier.reduce<ReleaseRow | undefined>(
+      (max, r) => (!max || compareSemver(r.semver, max.semver) > 0 ? r : max),
+      undefined,
+    );
+    if (highest && compareSemver(semver, highest.semver) <= 0) {
+      throw new AppError('conflict', `Release ${semver} must be above the latest release ${highest.semver}`, {
+        problems: [{ field: 'semver', message: `not above ${highest.semver}`, messageKo: `${highest.semver}보다 높아야 합니다` }],
+      });
+    }
+    const previous = earlier
+      .filter((r) => r.withdrawn_at === null)
+      .reduce<ReleaseRow | undefined>((max, r) => (!max || compareSemver(r.semver, max.semver) > 0 ? r : max), undefined);
+    return { input, semver, licence, questions, version, dataset, previous };
+  }
+
+  /** Converts, describes and stores the release of an accepted request (the conversions take the time). */
+  async function buildRelease(
+    { input, semver, licence, questions, version, dataset, previous }: AcceptedRequest,
+    createdBy: string | null,
+    options: LayoutBuildOptions = {},
+  ): Promise<ReleaseDetail> {
+    // The files, in the Hugging Face layout.
+    const files = await repo.listVersionFiles(version.id);
+    const profile = parseJson<{
+      files?: Array<{ path: string; rows: number | null; error?: string; columns?: Array<{ name: string; type: string }> }>;
+    }>((await repo.getReport(version.id, 'profile'))?.body, {});
+    const profiled = new Map((profile.files ?? []).filter((f) => !f.error).map((f) => [f.path, f]));
+    const sources: LayoutSource[] = files.map((f) => {
+      const p = profiled.get(f.path);
+      return {
+        path: f.path,
+        blobKey: f.blob_key,
+        size: f.size,
+        format: f.format,
+        mediaType: f.media_type,
+        ...(p ? { profiledRows: p.rows, profiledTypes: (p.columns ?? []).map((c) => ({ name: c.name, type: c.type })) } : {}),
+      };
+    });
+    const run = parseJson<{ outputs?: Array<{ path: string; split?: string }> }>(
+      (await repo.getReport(version.id, 'recipe_run'))?.body,
+      {},
+    );
+    const splits = (run.outputs ?? []).filter((o) => typeof o.split === 'string').map((o) => ({ path: o.path, split: o.split! }));
+    const built = await layout.build(planLayout(sources, splits), options);
+
+    // What the datasheet and card say.
+    const census = await censusOf(dataset.id);
+    const org = await repo.getOrganization(dataset.org_id);
+    const agency = { name: org?.name ?? dataset.org_id, nameEn: org?.name_en ?? null };
+    const title = input.title?.trim() || census?.title || dataset.title;
+    const titleEn = input.titleEn?.trim() || census?.titleEn || null;
+    const description = input.description?.trim() || census?.description || null;
+    const now = clock.now();
+    const id = uuidv7(now.getTime());
+    const citation =
+      input.citation?.trim() ||
+      defaultCitation({ agency: agency.name, title, year: now.getUTCFullYear(), semver, url: releasePageUrl(id) });
+    const qualityReport = parseJson<{ indicators?: Array<{ name: { ko: string; en: string }; value: number | null }> } | null>(
+      (await repo.getReport(version.id, 'quality'))?.body,
+      null,
+    );
+    const diff = previous
+      ? diffManifests(JSON.parse(previous.manifest) as ReleaseManifest, { files: built.files }, { ignore: [CARD_PATH] })
+      : null;
+    const tabular = built.files.filter((f) => f.columns);
+    const datasheet = buildDatasheet(
+      {
+        title: { ko: title, en: titleEn },
+        description: { ko: description, en: census?.descriptionEn ?? null },
+        agency,
+        semver,
+        tier: input.tier,
+        accountRequired: input.accountRequired ?? true,
+        licence,
+        licenceUrl: input.licenceUrl ?? null,
+        citation,
+        census,
+        files: {
+          count: built.files.length + 1,
+          totalBytes: built.files.reduce((sum, f) => sum + f.size, 0),
+          records: tabular.reduce((sum, f) => sum + (f.records ?? 0), 0),
+          formats: [...new Set(built.files.map((f) => f.format))].sort(),
+          columns: new Set(tabular.flatMap((f) => f.columns!.map((c) => c.name))).size,
+        },
+        lineage: await lineageOf(version),
+        quality: qualityReport?.indicators ?? null,
+        previousSemver: previous?.semver ?? null,
+        changelog:
+          diff && previous
+            ? { ko: changelogMarkdown(diff, 'ko', previous.semver), en: changelogMarkdown(diff, 'en', previous.semver) }
+            : null,
+      },
+      input.datasheet,
+    );
+    const card = datasetCard({
+      title: titleEn ?? title,
+      licence,
+      licenceUrl: input.licenceUrl ?? null,
+      files: built.files,
+      ...(input.taskCategories ? { taskCategories: input.taskCategories } : {}),
+      body: `${datasheetMarkdown(datasheet, title, titleEn)}\n## Citation / 인용\n\n\`\`\`\n${citation}\n\`\`\`\n`,
+    });
+    const cardBlob = await blobs.put(Buffer.from(card, 'utf8'));
+    const cardFile: ReleaseManifestFile = {
+      path: CARD_PATH,
+      size: cardBlob.size,
+      sha256: cardBlob.key,
+      format: 'markdown',
+      mediaType: 'text/markdown',
+      records: null,
+    };
+    const all = [...built.files, cardFile].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const manifest: ReleaseManifest = {
+      files: all,
+      totalBytes: all.reduce((sum, f) => sum + f.size, 0),
+      version: { id: version.id, number: version.number, manifestSha256: version.manifest_sha256 },
+      warnings: built.warnings,
+    };
+    const canonical = canonicalManifest(manifest);
+    const changelog: Changelog | null = diff && previous ? { ...diff, previous: { id: previous.id, semver: previous.semver } } : null;
+    const row: ReleaseRow = {
+      id,
+      dataset_id: dataset.id,
+      version_id: version.id,
+      org_id: dataset.org_id,
+      semver,
+      tier: input.tier,
+      account_required: input.accountRequired === false ? 0 : 1,
+      title,
+      title_en: titleEn,
+      description,
+      licence,
+      licence_url: input.licenceUrl ?? null,
+      citation,
+      datasheet: JSON.stringify(datasheet),
+      manifest: canonical,
+      manifest_sha256: manifestSha256(canonical),
+      changelog: changelog ? JSON.stringify(changelog) : null,
+      previous_release_id: previous?.id ?? null,
+      request_questions: questions.length > 0 ? JSON.stringify(questions) : null,
+      created_by: createdBy,
+      created_at: now.toISOString(),
+      withdrawn_at: null,
+    };
+    const fileRows: ReleaseFileRow[] = all.map((f) => ({
+      release_id: id,
+      path: f.path,
+      blob_key: f.sha256,
+      size: f.size,
+      sha256: f.sha256,
+      format: f.format,
+      media_type: f.mediaType,
+      records: f.records,
+    }));
+    try {
+      await repo.insertRelease(row, fileRows);
+    } catch (error) {
+      // Another release with this semantic version got in first (the unique index).
+      if ((await repo.listReleases(dataset.id)).some((r) => r.semver === semver)) {
+        throw new AppError('conflict', `Release ${semver} of this dataset exists already`, {
+          problems: [{ field: 'semver', message: 'exists already' }],
+        });
+      }
+      throw error;
+    }
+    return toDetail(row, fileRows);
+  }
+
   async function censusOf(datasetId: string): Promise<Partial<CensusForm> | null> {
     const dataset = await repo.getDataset(datasetId);
     if (!dataset?.census_entry_id) return null;
@@ -399,199 +659,80 @@ export function createReleasesService(deps: ReleasesServiceDeps) {
      *
      * @example await releases.create(steward, { versionId, semver: '1.0.0', tier: 'open', licence: 'CC-BY-4.0' })
      */
-    async create(actor: Actor, input: NewRelease): Promise<ReleaseDetail> {
+    /**
+     * Makes a release of a ready version: built now when the version is small (`release`), else
+     * accepted and built by a background job whose progress `getBuild` tells (`build`).
+     */
+    async create(actor: Actor, input: NewRelease): Promise<{ release: ReleaseDetail } | { build: ReleaseBuild }> {
       if (actor.kind === 'anonymous') throw unauthenticated();
-      const semver = input.semver.trim();
-      if (!parseSemver(semver)) {
-        throw badRequest('A release needs a semantic version: MAJOR.MINOR.PATCH, optionally -PRERELEASE (e.g. 1.0.0, 1.1.0-rc.1)', [
-          { field: 'semver', message: 'not a semantic version (x.y.z)', messageKo: '유의적 버전(x.y.z) 형식이 아닙니다' },
-        ]);
-      }
-      const questions = input.requestQuestions ?? [];
-      const ids = questions.map((q) => q.id);
-      const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-      if (repeated !== undefined) {
-        throw badRequest('Each request question needs its own id', [{ field: 'requestQuestions', message: `id "${repeated}" repeated` }]);
-      }
-      const licence = input.licence.trim();
-      if (licence === '')
-        throw badRequest('A release needs a licence', [{ field: 'licence', message: 'empty', messageKo: '비어 있습니다' }]);
-
-      const version = (await repo.getVersion(input.versionId)) as VersionRow | undefined;
-      const dataset = version && (await repo.getDataset(version.dataset_id));
-      if (!version || !dataset) {
-        throw new AppError('not_found', 'The version was not found', { problems: [{ field: 'versionId', message: 'not found' }] });
-      }
-      authorize(actor, 'release.create', { orgId: dataset.org_id });
-      if (version.status !== 'ready') {
-        throw new AppError('conflict', `Version ${version.number} is ${version.status}: only a ready version can be released`, {
-          problems: [{ field: 'versionId', message: `the version is ${version.status}`, messageKo: '준비되지 않은 버전입니다' }],
-        });
-      }
-      const earlier = await repo.listReleases(dataset.id);
-      if (earlier.some((r) => r.semver === semver)) {
-        throw new AppError('conflict', `Release ${semver} of this dataset exists already; releases never change`, {
-          problems: [{ field: 'semver', message: 'exists already', messageKo: '이미 있는 버전입니다' }],
-        });
-      }
-      const highest = earlier.reduce<ReleaseRow | undefined>(
-        (max, r) => (!max || compareSemver(r.semver, max.semver) > 0 ? r : max),
-        undefined,
-      );
-      if (highest && compareSemver(semver, highest.semver) <= 0) {
-        throw new AppError('conflict', `Release ${semver} must be above the latest release ${highest.semver}`, {
-          problems: [{ field: 'semver', message: `not above ${highest.semver}`, messageKo: `${highest.semver}보다 높아야 합니다` }],
-        });
-      }
-      const previous = earlier
-        .filter((r) => r.withdrawn_at === null)
-        .reduce<ReleaseRow | undefined>((max, r) => (!max || compareSemver(r.semver, max.semver) > 0 ? r : max), undefined);
-
-      // The files, in the Hugging Face layout.
-      const files = await repo.listVersionFiles(version.id);
-      const profile = parseJson<{
-        files?: Array<{ path: string; rows: number | null; error?: string; columns?: Array<{ name: string; type: string }> }>;
-      }>((await repo.getReport(version.id, 'profile'))?.body, {});
-      const profiled = new Map((profile.files ?? []).filter((f) => !f.error).map((f) => [f.path, f]));
-      const sources: LayoutSource[] = files.map((f) => {
-        const p = profiled.get(f.path);
-        return {
-          path: f.path,
-          blobKey: f.blob_key,
-          size: f.size,
-          format: f.format,
-          mediaType: f.media_type,
-          ...(p ? { profiledRows: p.rows, profiledTypes: (p.columns ?? []).map((c) => ({ name: c.name, type: c.type })) } : {}),
-        };
-      });
-      const run = parseJson<{ outputs?: Array<{ path: string; split?: string }> }>(
-        (await repo.getReport(version.id, 'recipe_run'))?.body,
-        {},
-      );
-      const splits = (run.outputs ?? []).filter((o) => typeof o.split === 'string').map((o) => ({ path: o.path, split: o.split! }));
-      const built = await layout.build(planLayout(sources, splits));
-
-      // What the datasheet and card say.
-      const census = await censusOf(dataset.id);
-      const org = await repo.getOrganization(dataset.org_id);
-      const agency = { name: org?.name ?? dataset.org_id, nameEn: org?.name_en ?? null };
-      const title = input.title?.trim() || census?.title || dataset.title;
-      const titleEn = input.titleEn?.trim() || census?.titleEn || null;
-      const description = input.description?.trim() || census?.description || null;
-      const now = clock.now();
-      const id = uuidv7(now.getTime());
-      const citation =
-        input.citation?.trim() ||
-        defaultCitation({ agency: agency.name, title, year: now.getUTCFullYear(), semver, url: releasePageUrl(id) });
-      const qualityReport = parseJson<{ indicators?: Array<{ name: { ko: string; en: string }; value: number | null }> } | null>(
-        (await repo.getReport(version.id, 'quality'))?.body,
-        null,
-      );
-      const diff = previous
-        ? diffManifests(JSON.parse(previous.manifest) as ReleaseManifest, { files: built.files }, { ignore: [CARD_PATH] })
-        : null;
-      const tabular = built.files.filter((f) => f.columns);
-      const datasheet = buildDatasheet(
-        {
-          title: { ko: title, en: titleEn },
-          description: { ko: description, en: census?.descriptionEn ?? null },
-          agency,
-          semver,
-          tier: input.tier,
-          accountRequired: input.accountRequired ?? true,
-          licence,
-          licenceUrl: input.licenceUrl ?? null,
-          citation,
-          census,
-          files: {
-            count: built.files.length + 1,
-            totalBytes: built.files.reduce((sum, f) => sum + f.size, 0),
-            records: tabular.reduce((sum, f) => sum + (f.records ?? 0), 0),
-            formats: [...new Set(built.files.map((f) => f.format))].sort(),
-            columns: new Set(tabular.flatMap((f) => f.columns!.map((c) => c.name))).size,
-          },
-          lineage: await lineageOf(version),
-          quality: qualityReport?.indicators ?? null,
-          previousSemver: previous?.semver ?? null,
-          changelog:
-            diff && previous
-              ? { ko: changelogMarkdown(diff, 'ko', previous.semver), en: changelogMarkdown(diff, 'en', previous.semver) }
-              : null,
-        },
-        input.datasheet,
-      );
-      const card = datasetCard({
-        title: titleEn ?? title,
-        licence,
-        licenceUrl: input.licenceUrl ?? null,
-        files: built.files,
-        ...(input.taskCategories ? { taskCategories: input.taskCategories } : {}),
-        body: `${datasheetMarkdown(datasheet, title, titleEn)}\n## Citation / 인용\n\n\`\`\`\n${citation}\n\`\`\`\n`,
-      });
-      const cardBlob = await blobs.put(Buffer.from(card, 'utf8'));
-      const cardFile: ReleaseManifestFile = {
-        path: CARD_PATH,
-        size: cardBlob.size,
-        sha256: cardBlob.key,
-        format: 'markdown',
-        mediaType: 'text/markdown',
-        records: null,
+      const accepted = await acceptRequest(input, (orgId) => authorize(actor, 'release.create', { orgId }));
+      const active = await repo.activeBuild(accepted.dataset.id);
+      if (active) throw buildUnderWay(active);
+      const createdBy = actor.kind === 'user' ? actor.userId : null;
+      if (accepted.version.total_bytes <= inlineBuildBytes) return { release: await buildRelease(accepted, createdBy) };
+      const now = clock.now().toISOString();
+      const row: ReleaseBuildRow = {
+        id: uuidv7(clock.now().getTime()),
+        dataset_id: accepted.dataset.id,
+        version_id: accepted.version.id,
+        org_id: accepted.dataset.org_id,
+        semver: accepted.semver,
+        request: JSON.stringify(input),
+        status: 'queued',
+        files_done: 0,
+        files_total: 0,
+        error: null,
+        release_id: null,
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
       };
-      const all = [...built.files, cardFile].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const manifest: ReleaseManifest = {
-        files: all,
-        totalBytes: all.reduce((sum, f) => sum + f.size, 0),
-        version: { id: version.id, number: version.number, manifestSha256: version.manifest_sha256 },
-        warnings: built.warnings,
+      if (!(await repo.insertBuild(row))) throw buildUnderWay((await repo.activeBuild(accepted.dataset.id)) ?? row);
+      await queue.enqueue(BUILD_RELEASE_JOB, { buildId: row.id }, { idempotencyKey: `release-build:${row.id}` });
+      return { build: toBuild(row) };
+    },
+
+    /** A background build: its state, progress, and release or error (the dataset's agency and the operator). */
+    async getBuild(actor: Actor, id: string): Promise<ReleaseBuild> {
+      if (actor.kind === 'anonymous') throw unauthenticated();
+      const row = await repo.getBuild(id);
+      if (!row) throw notFound(`Release build ${id}`);
+      authorize(actor, 'release.create', { orgId: row.org_id });
+      return toBuild(row);
+    },
+
+    /**
+     * The job: checks the request again (the version may have changed, another release may have
+     * taken the semantic version), builds the release, and records the outcome on the build. A
+     * failure is recorded, not retried; a build whose release was stored before its worker died
+     * is marked done.
+     */
+    async runBuild(id: string, ctx: Pick<JobRunContext, 'signal'>): Promise<ReleaseBuild | undefined> {
+      const build = await repo.getBuild(id);
+      if (!build || build.status === 'done' || build.status === 'failed') return build && toBuild(build);
+      const at = () => clock.now().toISOString();
+      const finish = async (change: Parameters<ReleasesRepository['updateBuild']>[1]) => {
+        await repo.updateBuild(id, change);
+        return toBuild((await repo.getBuild(id))!);
       };
-      const canonical = canonicalManifest(manifest);
-      const changelog: Changelog | null = diff && previous ? { ...diff, previous: { id: previous.id, semver: previous.semver } } : null;
-      const row: ReleaseRow = {
-        id,
-        dataset_id: dataset.id,
-        version_id: version.id,
-        org_id: dataset.org_id,
-        semver,
-        tier: input.tier,
-        account_required: input.accountRequired === false ? 0 : 1,
-        title,
-        title_en: titleEn,
-        description,
-        licence,
-        licence_url: input.licenceUrl ?? null,
-        citation,
-        datasheet: JSON.stringify(datasheet),
-        manifest: canonical,
-        manifest_sha256: manifestSha256(canonical),
-        changelog: changelog ? JSON.stringify(changelog) : null,
-        previous_release_id: previous?.id ?? null,
-        request_questions: questions.length > 0 ? JSON.stringify(questions) : null,
-        created_by: actor.kind === 'user' ? actor.userId : null,
-        created_at: now.toISOString(),
-        withdrawn_at: null,
-      };
-      const fileRows: ReleaseFileRow[] = all.map((f) => ({
-        release_id: id,
-        path: f.path,
-        blob_key: f.sha256,
-        size: f.size,
-        sha256: f.sha256,
-        format: f.format,
-        media_type: f.mediaType,
-        records: f.records,
-      }));
+      const stored = (await repo.listReleases(build.dataset_id)).find(
+        (r) => r.semver === build.semver && r.version_id === build.version_id,
+      );
+      if (stored) return finish({ status: 'done', release_id: stored.id, updated_at: at() });
+      await repo.updateBuild(id, { status: 'running', updated_at: at() });
       try {
-        await repo.insertRelease(row, fileRows);
+        const accepted = await acceptRequest(JSON.parse(build.request) as NewRelease, () => undefined);
+        const release = await buildRelease(accepted, build.created_by, {
+          signal: ctx.signal,
+          onProgress: (done, total) =>
+            repo.updateBuild(id, { files_done: done, files_total: total, updated_at: at() }).then(() => undefined),
+        });
+        return await finish({ status: 'done', release_id: release.id, updated_at: at() });
       } catch (error) {
-        // Another release with this semantic version got in first (the unique index).
-        if ((await repo.listReleases(dataset.id)).some((r) => r.semver === semver)) {
-          throw new AppError('conflict', `Release ${semver} of this dataset exists already`, {
-            problems: [{ field: 'semver', message: 'exists already' }],
-          });
-        }
-        throw error;
+        // A worker that lost its lease stops; the one that took the job over carries on.
+        if (ctx.signal.aborted) throw error;
+        return finish({ status: 'failed', error: error instanceof Error ? error.message : String(error), updated_at: at() });
       }
-      return toDetail(row, fileRows);
     },
 
     /** A release, if the caller may see it (withdrawn ones: their agency and oversight). */

@@ -15,6 +15,7 @@ import * as m0013 from './0013_evaluation.js';
 import * as m0014 from './0014_distribution.js';
 import * as m0015 from './0015_ledger.js';
 import * as m0016 from './0016_catalog_term_freqs.js';
+import * as m0017 from './0017_release_builds.js';
 
 /**
  * Every migration, in order. Migrations are frozen once they land: fix forward with a new one.
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_distribution': m0014,
   '0015_ledger': m0015,
   '0016_catalog_term_freqs': m0016,
+  '0017_release_builds': m0017,
 };

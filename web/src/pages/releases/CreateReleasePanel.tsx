@@ -2,12 +2,12 @@
 // licence, whether an account is needed (open tier) and the request form's questions (conditional).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorBox } from '../census/common';
 import { ProblemList } from '../evaluation/common';
 import { datasetsQuery, versionsQuery } from '../refinery/refineryApi';
 import { useMessages } from './common';
-import { createRelease, releaseKeys, TIERS, type RequestQuestion, type Tier } from './releasesApi';
+import { createRelease, isBuild, releaseBuildQuery, releaseKeys, TIERS, type RequestQuestion, type Tier } from './releasesApi';
 import { fmt, pick } from '../evaluation/strings';
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -38,13 +38,26 @@ export function CreateReleasePanel() {
   const [questions, setQuestions] = useState<RequestQuestion[]>([]);
   const [errors, setErrors] = useState<{ version?: string; semver?: string; licence?: string }>({});
 
+  const [buildId, setBuildId] = useState<string | null>(null);
+  const build = useQuery({ ...releaseBuildQuery(buildId ?? ''), enabled: buildId !== null });
+  const builtReleaseId = build.data?.status === 'done' ? build.data.releaseId : null;
+
+  const openRelease = async (id: string) => {
+    await queryClient.invalidateQueries({ queryKey: releaseKeys.all });
+    await navigate({ to: '/releases/$id', params: { id } });
+  };
   const create = useMutation({
     mutationFn: createRelease,
-    onSuccess: async (release) => {
-      await queryClient.invalidateQueries({ queryKey: releaseKeys.all });
-      await navigate({ to: '/releases/$id', params: { id: release.id } });
+    onSuccess: async (made) => {
+      if (isBuild(made)) setBuildId(made.id);
+      else await openRelease(made.id);
     },
   });
+  useEffect(() => {
+    if (builtReleaseId) void openRelease(builtReleaseId);
+    // openRelease is remade every render; the release id is what matters.
+  }, [builtReleaseId]);
+  const building = buildId !== null && build.data?.status !== 'failed';
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -248,8 +261,25 @@ export function CreateReleasePanel() {
             <ProblemList error={create.error} />
           </ErrorBox>
         )}
+        {build.isError && <ErrorBox error={build.error} />}
+        {build.data && build.data.status !== 'failed' && (
+          <div className="dd-callout" role="status" data-build={build.data.status}>
+            <p>{fmt(m.create.building, { semver: build.data.semver })}</p>
+            <p>
+              {build.data.status === 'queued'
+                ? m.create.buildQueued
+                : fmt(m.create.buildProgress, { done: build.data.progress.filesDone, total: build.data.progress.filesTotal })}
+            </p>
+            {build.data.progress.filesTotal > 0 && <progress value={build.data.progress.filesDone} max={build.data.progress.filesTotal} />}
+          </div>
+        )}
+        {build.data?.status === 'failed' && (
+          <div className="dd-callout dd-callout-danger" role="alert" data-build="failed">
+            {fmt(m.create.buildFailed, { semver: build.data.semver, error: build.data.error ?? '' })}
+          </div>
+        )}
         <div className="dd-actions">
-          <button type="submit" className="krds-btn primary" disabled={create.isPending}>
+          <button type="submit" className="krds-btn primary" disabled={create.isPending || building}>
             {m.create.submit}
           </button>
         </div>

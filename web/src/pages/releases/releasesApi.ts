@@ -7,6 +7,8 @@ import { queryOptions } from '@tanstack/react-query';
 import { api, type BodyOf, type ResponseOf, type Schema, type Session } from '../../api';
 
 export type Release = Schema<'Release'>;
+/** A release of a large version, built in the background. */
+export type ReleaseBuild = Schema<'ReleaseBuild'>;
 export type ReleaseDetail = Schema<'ReleaseDetail'>;
 
 export type Tier = Release['tier'];
@@ -95,7 +97,17 @@ export const grantsQuery = (filter: 'mine' | 'incoming') =>
       api<ResponseOf<'/api/v1/access-grants'>>(`/api/v1/access-grants?${filter}=true`, { signal }).then((r) => r.items),
   });
 
-export const createRelease = (body: NewRelease) => api<ReleaseDetail>('/api/v1/releases', { method: 'POST', body });
+/** The release (201), or for a large version its build under way (202). */
+export const createRelease = (body: NewRelease) => api<ReleaseDetail | ReleaseBuild>('/api/v1/releases', { method: 'POST', body });
+export const isBuild = (made: ReleaseDetail | ReleaseBuild): made is ReleaseBuild => 'progress' in made;
+
+/** A build, asked again every second until it is done or failed. */
+export const releaseBuildQuery = (id: string) =>
+  queryOptions({
+    queryKey: [...releaseKeys.all, 'build', id],
+    queryFn: ({ signal }) => api<ReleaseBuild>(`/api/v1/release-builds/${enc(id)}`, { signal }),
+    refetchInterval: (query) => (query.state.data && ['done', 'failed'].includes(query.state.data.status) ? false : 1000),
+  });
 export const withdrawRelease = (id: string) => api<ReleaseDetail>(`${release(id)}/withdraw`, { method: 'POST' });
 export const acceptLicence = (id: string) => api<LicenceAcceptance>(`${release(id)}/accept-licence`, { method: 'POST' });
 export const requestAccess = (body: NewAccessRequest) => api<AccessRequest>('/api/v1/access-requests', { method: 'POST', body });

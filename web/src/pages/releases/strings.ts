@@ -129,6 +129,10 @@ export const ko = {
     semverInvalid: '버전은 1.0.0 같은 MAJOR.MINOR.PATCH 형식이어야 합니다.',
     versionRequired: '준비된 정제 버전을 고르세요.',
     licenceRequired: '이용허락을 입력하세요.',
+    building: '배포본 {{semver}}을(를) 만드는 중입니다. 큰 버전은 파일을 Parquet으로 바꾸는 데 시간이 걸립니다.',
+    buildProgress: '파일 {{done}} / {{total}}개 처리',
+    buildQueued: '차례를 기다리는 중',
+    buildFailed: '배포본 {{semver}}을(를) 만들지 못했습니다: {{error}}',
   },
   release: {
     agency: '제공 기관',
@@ -346,6 +350,10 @@ export const en: Messages = {
     semverInvalid: 'A version is MAJOR.MINOR.PATCH, like 1.0.0.',
     versionRequired: 'Choose a ready refinery version.',
     licenceRequired: 'Give the licence.',
+    building: 'Building release {{semver}}. A large version takes a while to convert to Parquet.',
+    buildProgress: '{{done}} of {{total}} files done',
+    buildQueued: 'Waiting for its turn',
+    buildFailed: 'Release {{semver}} could not be built: {{error}}',
   },
   release: {
     agency: 'Providing agency',
