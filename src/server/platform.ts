@@ -50,6 +50,7 @@ import { createDownloadsService, type DownloadsService } from '../modules/distri
 import { createPreviewer } from '../modules/distribution/preview.js';
 import { createLayoutEngine } from '../modules/distribution/hf-layout.js';
 import { createReleasesRepository } from '../modules/distribution/releases.repository.js';
+import { releaseExtrasForDataMap } from '../modules/distribution/data-map.js';
 import { releasesJobs } from '../modules/distribution/releases.jobs.js';
 import { createReleasesService, type ReleasesService } from '../modules/distribution/releases.service.js';
 import { loadLedgerKeys } from '../modules/ledger/ledger.keys.js';
@@ -169,6 +170,10 @@ export async function openPlatform(config: Config, options: OpenPlatformOptions 
         withdrawnAt: r.withdrawnAt,
         url: r.links.self,
       })),
+    releaseExtras: releaseExtrasForDataMap({
+      releases: { get: (actor, id) => releases.get(actor, id) },
+      downloads: { preview: (actor, id, filePath) => downloads.preview(actor, id, filePath) },
+    }),
   });
 
   const refineryLimits = config.refinery;

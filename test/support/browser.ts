@@ -318,19 +318,33 @@ export async function publishRelease<Release extends PublishedRelease = Publishe
   return steward.call<Release>('POST', '/api/v1/releases', { versionId, ...options.release });
 }
 
-/** A refinery dataset titled `title` with one ready version of TOURISTS_CSV, made through the API. */
-export async function readyVersion(steward: ApiClient, title: string): Promise<{ datasetId: string; versionId: string }> {
+/**
+ * A refinery dataset titled `title` (linked to a census entry, if given) with one ready version of
+ * TOURISTS_CSV, made through the API; with `measured`, also its profile and quality report.
+ */
+export async function readyVersion(
+  steward: ApiClient,
+  title: string,
+  options: { censusEntryId?: string; measured?: boolean } = {},
+): Promise<{ datasetId: string; versionId: string }> {
   const { call } = steward;
-  const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', { title });
+  const dataset = await call<{ id: string }>('POST', '/api/v1/refinery/datasets', {
+    title,
+    ...(options.censusEntryId ? { censusEntryId: options.censusEntryId } : {}),
+  });
   const uploadId = await tusUpload(steward.api, steward.csrfToken, dataset.id, Buffer.from(TOURISTS_CSV, 'utf8'), 'tourists.csv');
   const { version } = await call<{ version: { id: string } }>('POST', `/api/v1/refinery/datasets/${dataset.id}/versions`, {
     uploads: [uploadId],
   });
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const v = await call<{ status: string; error: string | null }>('GET', `/api/v1/refinery/versions/${version.id}`);
-    if (v.status === 'ready') break;
+    const v = await call<{ status: string; error: string | null; tasks: { quality?: { status: string } } }>(
+      'GET',
+      `/api/v1/refinery/versions/${version.id}`,
+    );
+    if (v.status === 'ready' && (!options.measured || v.tasks.quality?.status === 'done')) break;
     if (v.status === 'failed') throw new Error(`version failed: ${v.error}`);
+    if (v.tasks.quality?.status === 'failed') throw new Error('the quality report failed');
     if (Date.now() > deadline) throw new Error(`version not ready in 90 s: ${v.status}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

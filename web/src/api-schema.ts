@@ -425,10 +425,29 @@ export interface components {
           url: string;
         }[];
       };
-      /** Quality indicators, when the refinery has measured them */
-      quality: null;
-      /** Sample records, when released */
-      samples: null;
+      /** The quality indicators of the newest release that has them (the refinery's report of its version) */
+      quality: {
+        releaseId: string;
+        semver: string;
+        records: number | null;
+        indicators: {
+          id: string;
+          name: components['schemas']['CensusLabelsInput'];
+          value: number | null;
+        }[];
+      } | null;
+      /** The first rows of the newest release the caller may preview (its tier decides); null when there is none */
+      samples: {
+        releaseId: string;
+        semver: string;
+        /** The release's file the rows come from */
+        path: string;
+        columns: {
+          name: string;
+          type: string;
+        }[];
+        rows: Record<string, unknown>[];
+      } | null;
       /** Only for callers who may read the census entry's history */
       history?: components['schemas']['CensusHistoryItemInput'][];
       related: components['schemas']['RelatedDatasetInput'][];
@@ -1966,10 +1985,29 @@ export interface components {
           url: string;
         }[];
       };
-      /** Quality indicators, when the refinery has measured them */
-      quality: null;
-      /** Sample records, when released */
-      samples: null;
+      /** The quality indicators of the newest release that has them (the refinery's report of its version) */
+      quality: {
+        releaseId: string;
+        semver: string;
+        records: number | null;
+        indicators: {
+          id: string;
+          name: components['schemas']['CensusLabels'];
+          value: number | null;
+        }[];
+      } | null;
+      /** The first rows of the newest release the caller may preview (its tier decides); null when there is none */
+      samples: {
+        releaseId: string;
+        semver: string;
+        /** The release's file the rows come from */
+        path: string;
+        columns: {
+          name: string;
+          type: string;
+        }[];
+        rows: Record<string, unknown>[];
+      } | null;
       /** Only for callers who may read the census entry's history */
       history?: components['schemas']['CensusHistoryItem'][];
       related: components['schemas']['RelatedDataset'][];

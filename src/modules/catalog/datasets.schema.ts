@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { censusFormReplySchema, historyItemSchema, labelsSchema } from '../census/census.schema.js';
 import { ENTRY_STATUSES } from '../census/census.service.js';
 import { MAX_WINDOW } from './catalog.service.js';
+import { SAMPLE_ROWS } from './datasets.service.js';
 
 export const datasetParamsSchema = z.object({ id: z.string().min(1).max(200) });
 
@@ -49,8 +50,25 @@ export const datasetSchema = z
         )
         .describe("Releases made from the entry's refinery datasets, oldest first"),
     }),
-    quality: z.null().describe('Quality indicators, when the refinery has measured them'),
-    samples: z.null().describe('Sample records, when released'),
+    quality: z
+      .object({
+        releaseId: z.string(),
+        semver: z.string(),
+        records: z.number().int().nullable(),
+        indicators: z.array(z.object({ id: z.string(), name: labelsSchema, value: z.number().nullable() })),
+      })
+      .nullable()
+      .describe("The quality indicators of the newest release that has them (the refinery's report of its version)"),
+    samples: z
+      .object({
+        releaseId: z.string(),
+        semver: z.string(),
+        path: z.string().describe("The release's file the rows come from"),
+        columns: z.array(z.object({ name: z.string(), type: z.string() })),
+        rows: z.array(z.record(z.string(), z.unknown())).max(SAMPLE_ROWS),
+      })
+      .nullable()
+      .describe('The first rows of the newest release the caller may preview (its tier decides); null when there is none'),
     history: z.array(historyItemSchema).optional().describe("Only for callers who may read the census entry's history"),
     related: z.array(relatedDatasetSchema).max(5),
     metadata: z.object({

@@ -27,7 +27,36 @@ export interface DatasetsServiceDeps {
   publicUrl: string;
   /** The releases made from a census entry (through its refinery datasets) that the caller may see: the lineage. */
   releasesOf?: (actor: Actor, censusEntryId: string) => Promise<LineageRelease[]>;
+  /** What a release tells a dataset page: its quality summary, and sample rows if the caller may preview them. */
+  releaseExtras?: ReleaseExtras;
 }
+
+export interface ReleaseExtras {
+  /** The release's quality indicators; null when its version was never measured. */
+  quality(actor: Actor, releaseId: string): Promise<DatasetQuality | null>;
+  /** The first rows of the release's first table, if the caller may preview them; null otherwise. */
+  samples(actor: Actor, releaseId: string, rows: number): Promise<DatasetSamples | null>;
+}
+
+export interface DatasetQuality {
+  releaseId: string;
+  semver: string;
+  records: number | null;
+  indicators: Array<{ id: string; name: Labels; value: number | null }>;
+}
+
+export interface DatasetSamples {
+  releaseId: string;
+  semver: string;
+  path: string;
+  columns: Array<{ name: string; type: string }>;
+  rows: Array<Record<string, unknown>>;
+}
+
+/** Sample rows a dataset page shows. */
+export const SAMPLE_ROWS = 5;
+/** Releases, newest first, looked at for a quality summary or samples before giving up. */
+const RELEASES_TRIED = 3;
 
 /** A release on a dataset page's lineage: census entry → refinery dataset → release. */
 export interface LineageRelease {
@@ -65,10 +94,10 @@ export interface DatasetView {
   accessTier: { scope: string; labels: Labels } | null;
   /** Where the dataset comes from and what was released of it: releases come with the release module. */
   lineage: { censusEntryId: string; releases: LineageRelease[] };
-  /** The refinery's quality indicators, when it has measured them (not yet). */
-  quality: null;
-  /** Sample records, when released (not yet). */
-  samples: null;
+  /** The quality indicators of the newest release that has them. */
+  quality: DatasetQuality | null;
+  /** The first rows of the newest release the caller may preview. */
+  samples: DatasetSamples | null;
   /** Only for callers who may read the entry's history (its agency's stewards and oversight). */
   history?: HistoryItem[];
   related: RelatedDataset[];
@@ -118,7 +147,7 @@ export function completeForm(entry: Entry): CensusForm {
   } as CensusForm;
 }
 
-export function createDatasetsService({ census, catalog, identity, publicUrl, releasesOf }: DatasetsServiceDeps) {
+export function createDatasetsService({ census, catalog, identity, publicUrl, releasesOf, releaseExtras }: DatasetsServiceDeps) {
   const base = publicUrl.replace(/\/+$/, '');
   const catalogInfo: CatalogInfo = {
     id: `${base}/api/v1/catalog/dcat.jsonld`,
@@ -164,6 +193,16 @@ export function createDatasetsService({ census, catalog, identity, publicUrl, re
     return out;
   }
 
+  /** The first answer `look` gives for the newest live releases (at most RELEASES_TRIED of them). */
+  async function fromNewest<T>(releases: LineageRelease[], look: (id: string) => Promise<T | null>): Promise<T | null> {
+    const live = releases.filter((r) => r.withdrawnAt === null).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    for (const release of live.slice(0, RELEASES_TRIED)) {
+      const found = await look(release.id);
+      if (found) return found;
+    }
+    return null;
+  }
+
   async function historyFor(actor: Actor, id: string): Promise<HistoryItem[] | undefined> {
     try {
       return (await census.entryHistory(actor, id)).items;
@@ -190,6 +229,7 @@ export function createDatasetsService({ census, catalog, identity, publicUrl, re
       const dataset = toCatalogDataset(entry, org);
       const history = await historyFor(actor, id);
       const scope = entry.form.provisionScope;
+      const releases = releasesOf ? await releasesOf(actor, entry.id) : [];
       return {
         id: entry.id,
         kind: 'census_entry',
@@ -201,9 +241,9 @@ export function createDatasetsService({ census, catalog, identity, publicUrl, re
         agency: { id: org.id, name: org.name, nameEn: org.nameEn, code: org.code },
         form: entry.form,
         accessTier: scope ? { scope, labels: PROVISION_SCOPE.labels[scope] } : null,
-        lineage: { censusEntryId: entry.id, releases: releasesOf ? await releasesOf(actor, entry.id) : [] },
-        quality: null,
-        samples: null,
+        lineage: { censusEntryId: entry.id, releases },
+        quality: releaseExtras ? await fromNewest(releases, (releaseId) => releaseExtras.quality(actor, releaseId)) : null,
+        samples: releaseExtras ? await fromNewest(releases, (releaseId) => releaseExtras.samples(actor, releaseId, SAMPLE_ROWS)) : null,
         ...(history ? { history } : {}),
         related: await relatedTo(actor, entry),
         metadata: {

@@ -479,5 +479,64 @@ for (const engine of ENGINES) {
       expect(lineage.releases.map((r) => r.semver)).toEqual(['1.0.0', '1.1.0', '1.2.0', '2.0.0']);
       expect(lineage.releases.every((r) => r.datasetId === dataset.id)).toBe(true);
     });
+
+    it('shows on the dataset page the newest release’s quality summary, and samples where the caller may preview', async () => {
+      type Page = {
+        quality: {
+          releaseId: string;
+          semver: string;
+          records: number | null;
+          indicators: Array<{ id: string; value: number | null }>;
+        } | null;
+        samples: {
+          releaseId: string;
+          semver: string;
+          path: string;
+          columns: Array<{ name: string }>;
+          rows: Array<Record<string, unknown>>;
+        } | null;
+      };
+      // The data map shows accepted entries to everyone: the entry is completed, submitted and accepted.
+      const entry = (await call('GET', `/api/v1/census/entries/${entryId}`, nia)).json() as { form: object; version: number };
+      const completed = await call('PUT', `/api/v1/census/entries/${entryId}`, nia, {
+        version: entry.version,
+        form: {
+          ...entry.form,
+          readiness: 'ai_ready',
+          structure: 'structured',
+          volumeRecords: 12,
+          formats: ['CSV'],
+          provisionScope: 'open',
+        },
+      });
+      expect(completed.statusCode, completed.body).toBe(200);
+      const submitted = await call('POST', `/api/v1/census/entries/${entryId}/submit`, nia, {});
+      expect(submitted.statusCode, submitted.body).toBe(200);
+      const accepted = await call('POST', `/api/v1/census/entries/${entryId}/accept`, operator, {});
+      expect(accepted.statusCode, accepted.body).toBe(200);
+      const anonymous = (await call('GET', `/api/v1/catalog/datasets/${entryId}`)).json() as Page;
+      // The quality summary is the newest live release's that has one, as that release states it.
+      const live = ((await call('GET', `/api/v1/datasets/${dataset.id}/releases`)).json() as { items: ReleaseDetail[] }).items;
+      const details = await Promise.all(live.map(async (r) => (await call('GET', `/api/v1/releases/${r.id}`)).json() as ReleaseDetail));
+      const measured = details
+        .filter((d) => d.withdrawnAt === null && d.qualityReport)
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0]!;
+      expect(anonymous.quality).toEqual({
+        releaseId: measured.id,
+        semver: measured.semver,
+        records: measured.qualityReport!.records,
+        indicators: measured.qualityReport!.indicators,
+      });
+      expect(anonymous.quality!.indicators.length).toBeGreaterThan(0);
+      // Anonymous callers may preview only the open release that needs no account: 1.0.0.
+      expect(anonymous.samples).toMatchObject({ releaseId: r1.id, semver: '1.0.0', path: 'data/통계.parquet' });
+      expect(anonymous.samples!.columns.map((c) => c.name)).toEqual(['우편번호', '지역', '값']);
+      expect(anonymous.samples!.rows).toHaveLength(5);
+      expect(anonymous.samples!.rows[0]).toMatchObject({ 우편번호: '01000', 지역: '부산' });
+      // The agency may preview its newer releases too.
+      const agency = (await call('GET', `/api/v1/catalog/datasets/${entryId}`, nia)).json() as Page;
+      expect(agency.samples?.semver).not.toBe('1.0.0');
+      expect(agency.samples!.rows.length).toBeGreaterThan(0);
+    });
   });
 }

@@ -831,7 +831,7 @@ const KNOWN_KINDS = ['create', 'update', 'submit', 'return', 'accept', 'reopen',
 type KnownKind = (typeof KNOWN_KINDS)[number];
 const isKnownKind = (kind: string): kind is KnownKind => (KNOWN_KINDS as readonly string[]).includes(kind);
 
-function History({ definition, entryId }: { definition: FormDefinition; entryId: string }) {
+export function History({ definition, entryId }: { definition: FormDefinition; entryId: string }) {
   const { t } = useTranslation();
   const lang = currentLanguage();
   const history = useQuery(historyQuery(entryId));

@@ -1,6 +1,8 @@
 // One dataset of the data map: its names in both languages, its agency, what it is, every field of
-// its census form with the form's labels, how it may be accessed, its machine-readable metadata
-// (Croissant, DCAT) and related datasets.
+// its census form with the form's labels, how it may be accessed, its lineage (census entry →
+// releases), the quality summary and sample rows of its newest release when there are any, its
+// history (for those who may read it), its machine-readable metadata (Croissant, DCAT) and
+// related datasets.
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +11,12 @@ import { useTitle } from '../../components/useTitle';
 import { currentLanguage } from '../../i18n';
 import { formQuery, formValue, type FormDefinition, type FormField } from '../census/censusApi';
 import { ErrorBox, formatDate, formatNumber, Loading } from '../census/common';
+import { History } from '../census/EntryPage';
+import { fmt } from '../evaluation/strings';
 import { groupFields, label } from '../census/formModel';
 import { datasetQuery, type Dataset } from './catalogApi';
 import { DataMapBreadcrumb } from './common';
+import { useMessages } from './strings';
 
 type TierKey = keyof typeof ko.datamap.tiers;
 const isTier = (code: string): code is TierKey => Object.hasOwn(ko.datamap.tiers, code);
@@ -105,6 +110,11 @@ function DatasetView({ dataset: d, definition }: { dataset: Dataset; definition:
         )}
       </section>
 
+      <Lineage dataset={d} />
+      <QualitySummary quality={d.quality} />
+      <Samples samples={d.samples} />
+      {d.history && definition && <History definition={definition} entryId={d.id} />}
+
       <section className="dd-block-section" aria-labelledby="dataset-metadata">
         <h2 id="dataset-metadata" className="dd-subtitle">
           {t('datamap.dataset.metadata')}
@@ -157,6 +167,136 @@ function DatasetView({ dataset: d, definition }: { dataset: Dataset; definition:
         </Link>
       </div>
     </>
+  );
+}
+
+function Lineage({ dataset: d }: { dataset: Dataset }) {
+  const { t } = useTranslation();
+  const m = useMessages();
+  const releases = d.lineage.releases;
+  return (
+    <section className="dd-block-section" aria-labelledby="dataset-lineage" data-section="lineage">
+      <h2 id="dataset-lineage" className="dd-subtitle">
+        {m.lineage.title}
+      </h2>
+      <p className="dd-body">{m.lineage.lead}</p>
+      {releases.length === 0 ? (
+        <p className="dd-empty">{m.lineage.none}</p>
+      ) : (
+        <div className="krds-table-wrap">
+          <table className="tbl col data dd-table">
+            <caption className="sr-only">{m.lineage.caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{m.lineage.version}</th>
+                <th scope="col">{m.lineage.tier}</th>
+                <th scope="col">{m.lineage.date}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {releases.map((r) => (
+                <tr key={r.id} data-release={r.id}>
+                  <td>
+                    <Link to="/releases/$id" params={{ id: r.id }}>
+                      {fmt(m.lineage.release, { semver: r.semver })}
+                    </Link>
+                    {r.withdrawnAt && <span className="krds-badge bg-light-gray"> {m.lineage.withdrawn}</span>}
+                  </td>
+                  <td>{isTier(r.tier) ? t(`datamap.tiers.${r.tier}`) : r.tier}</td>
+                  <td className="dd-nowrap">{formatDate(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function QualitySummary({ quality }: { quality: Dataset['quality'] }) {
+  const m = useMessages();
+  const lang = currentLanguage();
+  return (
+    <section className="dd-block-section" aria-labelledby="dataset-quality" data-section="quality">
+      <h2 id="dataset-quality" className="dd-subtitle">
+        {m.quality.title}
+      </h2>
+      {!quality ? (
+        <p className="dd-empty">{m.quality.none}</p>
+      ) : (
+        <>
+          <p className="dd-body">
+            {fmt(m.quality.lead, { semver: quality.semver })}
+            {quality.records !== null && <> {fmt(m.quality.records, { records: formatNumber(quality.records) })}</>}
+          </p>
+          <div className="krds-table-wrap">
+            <table className="tbl col data dd-table">
+              <caption className="sr-only">{m.quality.caption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{m.quality.indicator}</th>
+                  <th scope="col">{m.quality.value}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {quality.indicators.map((i) => (
+                  <tr key={i.id} data-indicator={i.id}>
+                    <td>{label(i.name, lang)}</td>
+                    <td>
+                      {i.value === null ? <span className="dd-muted">{m.quality.notMeasured}</span> : `${(i.value * 100).toFixed(1)}%`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Samples({ samples }: { samples: Dataset['samples'] }) {
+  const m = useMessages();
+  const cell = (value: unknown) =>
+    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value as string);
+  return (
+    <section className="dd-block-section" aria-labelledby="dataset-samples" data-section="samples">
+      <h2 id="dataset-samples" className="dd-subtitle">
+        {m.samples.title}
+      </h2>
+      {!samples ? (
+        <p className="dd-empty">{m.samples.none}</p>
+      ) : (
+        <>
+          <p className="dd-body">{fmt(m.samples.lead, { semver: samples.semver, path: samples.path, rows: samples.rows.length })}</p>
+          <div className="krds-table-wrap">
+            <table className="tbl col data dd-table">
+              <caption className="sr-only">{m.samples.caption}</caption>
+              <thead>
+                <tr>
+                  {samples.columns.map((c) => (
+                    <th key={c.name} scope="col">
+                      {c.name}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {samples.rows.map((row, i) => (
+                  <tr key={i}>
+                    {samples.columns.map((c) => (
+                      <td key={c.name}>{cell(row[c.name])}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
   );
 }
 
