@@ -1015,7 +1015,7 @@ export interface components {
       id: string;
       roundId: string;
       rubricVersion: number;
-      status: string;
+      status: 'optimal' | 'infeasible' | 'time_limit' | 'error';
       objective: number | null;
       cost: number;
       selectedCount: number;
@@ -2575,7 +2575,7 @@ export interface components {
       id: string;
       roundId: string;
       rubricVersion: number;
-      status: string;
+      status: 'optimal' | 'infeasible' | 'time_limit' | 'error';
       objective: number | null;
       cost: number;
       selectedCount: number;

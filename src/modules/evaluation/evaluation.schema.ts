@@ -1,5 +1,6 @@
 /** Zod schemas of the evaluation routes: rounds, rubrics, candidates, panels, demand, selections. */
 import { z } from 'zod';
+import { SELECTION_STATUSES } from './evaluation.tables.js';
 
 const krw = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const id = z.string().min(1).max(200);
@@ -253,7 +254,7 @@ export const selectionSchema = z
     id: z.string(),
     roundId: z.string(),
     rubricVersion: z.number().int(),
-    status: z.enum(['optimal', 'infeasible', 'time_limit', 'error']),
+    status: z.enum(SELECTION_STATUSES),
     objective: z.number().nullable(),
     cost: z.number(),
     selected: z.array(z.string()),
@@ -302,7 +303,7 @@ export const selectionSummarySchema = z
     id: z.string(),
     roundId: z.string(),
     rubricVersion: z.number().int(),
-    status: z.string(),
+    status: z.enum(SELECTION_STATUSES),
     objective: z.number().nullable(),
     cost: z.number(),
     selectedCount: z.number().int(),

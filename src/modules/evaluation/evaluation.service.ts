@@ -31,6 +31,7 @@ import type {
   RoundStatus,
   ScorePhase,
   Urgency,
+  SelectionStatus,
 } from './evaluation.tables.js';
 import type { EvaluationRepository } from './evaluation.repository.js';
 import {
@@ -214,7 +215,7 @@ export interface SelectionEntry {
 }
 
 export interface SelectionOutcome {
-  status: 'optimal' | 'infeasible' | 'time_limit' | 'error';
+  status: SelectionStatus;
   objective: number | null;
   cost: number;
   selected: string[];
@@ -239,7 +240,7 @@ export interface SelectionSummary {
   id: string;
   roundId: string;
   rubricVersion: number;
-  status: string;
+  status: SelectionStatus;
   objective: number | null;
   cost: number;
   selectedCount: number;

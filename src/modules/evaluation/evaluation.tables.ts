@@ -3,6 +3,9 @@ import type { CensusCampaignRow, CensusEntryRow } from '../census/census.tables.
 import type { MembershipRow, OrganizationRow, UserRow } from '../identity/identity.tables.js';
 import type { DatasetVersionRow, RefineryDatasetRow, VersionReportRow } from '../refinery/refinery.repository.js';
 
+/** How a selection ended: HiGHS's verdict on the model, or an error. */
+export const SELECTION_STATUSES = ['optimal', 'infeasible', 'time_limit', 'error'] as const;
+export type SelectionStatus = (typeof SELECTION_STATUSES)[number];
 export type RoundStatus = 'setup' | 'scoring' | 'consensus' | 'decided';
 export type CriterionSource = 'expert' | 'auto' | 'demand';
 export type AssignmentStatus = 'assigned' | 'scored' | 'declined';
@@ -90,7 +93,7 @@ export interface EvaluationSelectionRow {
   inputs_hash: string;
   /** JSON: the stored result. */
   result: string;
-  status: string;
+  status: SelectionStatus;
   objective: number | null;
   cost: number;
   created_by: string | null;

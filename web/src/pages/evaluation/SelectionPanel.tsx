@@ -349,7 +349,7 @@ export function SelectionPanel({ round, canEdit }: { round: Round; canEdit: bool
             <select id="ev-sel-history" className="krds-form-select" value={current ?? ''} onChange={(e) => setShown(e.target.value)}>
               {selections.data.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {formatDateTime(s.createdAt)} · {selectionStatusLabel(m.selection.status, s.status)} · {formatScore(s.objective)}
+                  {formatDateTime(s.createdAt)} · {m.selection.status[s.status]} · {formatScore(s.objective)}
                 </option>
               ))}
             </select>
@@ -574,9 +574,4 @@ function SelectionReport({ selectionId, round, onShow }: { selectionId: string; 
       )}
     </section>
   );
-}
-
-/** The label of a selection's status; the list of selections types it as any string, so an unknown one shows as it is. */
-function selectionStatusLabel(labels: Readonly<Record<string, string>>, status: string): string {
-  return labels[status] ?? status;
 }
