@@ -13,12 +13,15 @@ import type { ApiApp } from '../../src/modules/shared/http.js';
 import { buildApp } from '../../src/server/http/app.js';
 import { seedDemo } from '../../src/server/demo.js';
 import { appServices } from '../../src/server/serve.js';
+import { startWorker, type RunningWorker } from '../../src/platform/queue/worker.js';
 import { openPlatform, type OpenPlatformOptions, type Platform } from '../../src/server/platform.js';
 import { createEmptyDatabase, type Engine } from './databases.js';
 
 export interface TestApp {
   app: ApiApp;
   platform: Platform;
+  /** Starts a worker on the app's queue for these jobs (one at a time, polling every 20 ms); stop it when done. */
+  startWorker(workerId: string, names: readonly string[]): RunningWorker;
   /** Signs in through the API; returns the cookie header and CSRF token to send back. */
   login(email: string, password?: string): Promise<{ cookie: string; csrf: string }>;
   /** Signs in and makes an API token for `org`; returns the Authorization header to send. */
@@ -59,6 +62,17 @@ export async function createTestApp(engine: Engine, options: TestAppOptions = {}
   const testApp: TestApp = {
     app,
     platform,
+    startWorker: (workerId, names) =>
+      startWorker({
+        queue: platform.queue,
+        registry: platform.registry,
+        workerId,
+        names: [...names],
+        concurrency: 1,
+        pollIntervalMs: 20,
+        leaseMs: 60_000,
+        logger: pino({ level: 'silent' }),
+      }),
     async login(email, password = 'datadam-demo') {
       const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
       if (response.statusCode !== 200) throw new Error(`login of ${email} failed: ${response.statusCode} ${response.body}`);

@@ -10,12 +10,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/support/app.js';
 import { ENGINES } from '../../../test/support/databases.js';
 import { until } from '../../../test/support/queue-helpers.js';
-import { startWorker } from '../../platform/queue/worker.js';
 import { analyzeQuery } from './analyzer.js';
 import type { SearchResult } from './catalog.service.js';
 import type { HarvestOutcome, HarvestSource, QueuedHarvestRun } from './harvest.service.js';
@@ -416,16 +414,7 @@ for (const engine of ENGINES) {
       const job = await t.current.platform.queue.get(queued.jobId);
       expect(job).toMatchObject({ name: 'catalog.harvest', payload: { sourceId: id, full: true }, status: 'queued' });
 
-      const worker = startWorker({
-        queue: t.current.platform.queue,
-        registry: t.current.platform.registry,
-        workerId: 'harvest-test',
-        names: ['catalog.harvest'],
-        concurrency: 1,
-        pollIntervalMs: 20,
-        leaseMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
+      const worker = t.current.startWorker('harvest-test', ['catalog.harvest']);
       try {
         await until(async () => (await t.current.platform.queue.get(queued.jobId))?.status === 'done', 'the queued harvest to finish');
       } finally {

@@ -7,12 +7,11 @@
  * residual risk, and whose before/after samples only authorised reviewers may see.
  */
 import { availableParallelism } from 'node:os';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/support/app.js';
 import { ENGINES } from '../../../test/support/databases.js';
 import { until } from '../../../test/support/queue-helpers.js';
-import { startWorker, type RunningWorker } from '../../platform/queue/worker.js';
+import type { RunningWorker } from '../../platform/queue/worker.js';
 import type { RefineryDataset, VersionManifest } from '../refinery/refinery.service.js';
 import { detectEntities } from './detect.js';
 import type { DeidRun, DeidSamples } from './deid.service.js';
@@ -148,16 +147,7 @@ for (const engine of ENGINES) {
       consumer = await t.current.bearer('consumer@demo.datadam.kr', 'hangang-ai');
       auditor = await t.current.bearer('auditor@demo.datadam.kr', 'operator', ['read']);
       operator = await t.current.bearer('operator@demo.datadam.kr', 'operator');
-      worker = startWorker({
-        queue: t.current.platform.queue,
-        registry: t.current.platform.registry,
-        workerId: `deid-test-${engine}`,
-        names: JOBS,
-        concurrency: 1,
-        pollIntervalMs: 20,
-        leaseMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
+      worker = t.current.startWorker(`deid-test-${engine}`, JOBS);
       const created = await call('POST', '/api/v1/refinery/datasets', nia, { title: '민원 상담 기록' });
       expect(created.statusCode, created.body).toBe(201);
       dataset = created.json();

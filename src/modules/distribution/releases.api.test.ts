@@ -13,13 +13,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { useTestApp } from '../../../test/support/app.js';
 import { ENGINES } from '../../../test/support/databases.js';
 import { until } from '../../../test/support/queue-helpers.js';
-import { startWorker, type RunningWorker } from '../../platform/queue/worker.js';
+import type { RunningWorker } from '../../platform/queue/worker.js';
 import { checkCroissant } from '../catalog/metadata/croissant.check.js';
 import { openDuckDb, sqlString } from '../refinery/duckdb.js';
 import type { RefineryDataset, VersionManifest } from '../refinery/refinery.service.js';
@@ -140,16 +139,7 @@ for (const engine of ENGINES) {
       seoul = await t.current.bearer('steward.seoul@demo.datadam.kr', 'seoul');
       consumer = await t.current.bearer('consumer@demo.datadam.kr', 'hangang-ai');
       operator = await t.current.bearer('operator@demo.datadam.kr', 'operator');
-      worker = startWorker({
-        queue: t.current.platform.queue,
-        registry: t.current.platform.registry,
-        workerId: `releases-test-${engine}`,
-        names: JOBS,
-        concurrency: 1,
-        pollIntervalMs: 20,
-        leaseMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
+      worker = t.current.startWorker(`releases-test-${engine}`, JOBS);
       const niaOrg = await t.current.platform.identity.getOrganization('nia');
       const entry = await call('POST', '/api/v1/census/entries', nia, {
         orgId: niaOrg.id,

@@ -5,12 +5,11 @@
  * worker) makes the same release an inline one would, with its progress in files; a request that
  * no longer holds when the job starts fails with the reason, and a finished build is left alone.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/support/app.js';
 import { ENGINES } from '../../../test/support/databases.js';
 import { until } from '../../../test/support/queue-helpers.js';
-import { startWorker, type RunningWorker } from '../../platform/queue/worker.js';
+import type { RunningWorker } from '../../platform/queue/worker.js';
 import type { RefineryDataset, VersionManifest } from '../refinery/refinery.service.js';
 import { canonicalManifest, manifestSha256 } from './hf-layout.js';
 import type { ReleaseBuild, ReleaseDetail } from './releases.service.js';
@@ -61,16 +60,7 @@ for (const engine of ENGINES) {
       seoul = await t.current.bearer('steward.seoul@demo.datadam.kr', 'seoul');
       consumer = await t.current.bearer('consumer@demo.datadam.kr', 'hangang-ai');
       operator = await t.current.bearer('operator@demo.datadam.kr', 'operator');
-      ingestWorker = startWorker({
-        queue: t.current.platform.queue,
-        registry: t.current.platform.registry,
-        workerId: `builds-ingest-${engine}`,
-        names: INGEST_JOBS,
-        concurrency: 1,
-        pollIntervalMs: 20,
-        leaseMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
+      ingestWorker = t.current.startWorker(`builds-ingest-${engine}`, INGEST_JOBS);
       dataset = (await call('POST', '/api/v1/refinery/datasets', nia, { title: '우편번호 통계' })).json();
       version = await readyVersion(dataset.id, [
         [CSV, '통계.csv'],
@@ -107,16 +97,7 @@ for (const engine of ENGINES) {
     });
 
     it('builds the release in a worker: done with its release, progress in files, the manifest of the stored bytes', async () => {
-      buildWorker = startWorker({
-        queue: t.current.platform.queue,
-        registry: t.current.platform.registry,
-        workerId: `builds-build-${engine}`,
-        names: ['distribution.build_release'],
-        concurrency: 1,
-        pollIntervalMs: 20,
-        leaseMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
+      buildWorker = t.current.startWorker(`builds-build-${engine}`, ['distribution.build_release']);
       let done: ReleaseBuild | undefined;
       await until(async () => ['done', 'failed'].includes((done = await build(first.id)).status), 'the build', 60_000);
       expect(done, JSON.stringify(done)).toMatchObject({ status: 'done', error: null, progress: { filesDone: 2, filesTotal: 2 } });

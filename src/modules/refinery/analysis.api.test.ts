@@ -7,12 +7,11 @@
  * verdicts and closes with accuracy and intervals; and who may do what.
  */
 import { readFileSync } from 'node:fs';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../../../test/support/app.js';
 import { ENGINES } from '../../../test/support/databases.js';
 import { until } from '../../../test/support/queue-helpers.js';
-import { startWorker, type RunningWorker } from '../../platform/queue/worker.js';
+import type { RunningWorker } from '../../platform/queue/worker.js';
 import type { Inspection } from './analysis.service.js';
 import type { QualityReport } from './analysis/engine.js';
 import type { ProfileReport } from './profile/index.js';
@@ -76,16 +75,7 @@ for (const engine of ENGINES) {
       seoul = await t.current.bearer('steward.seoul@demo.datadam.kr', 'seoul');
       consumer = await t.current.bearer('consumer@demo.datadam.kr', 'hangang-ai');
       auditor = await t.current.bearer('auditor@demo.datadam.kr', 'operator', ['read']);
-      worker = startWorker({
-        queue: t.current.platform.queue,
-        registry: t.current.platform.registry,
-        workerId: `analysis-test-${engine}`,
-        names: JOBS,
-        concurrency: 1,
-        pollIntervalMs: 20,
-        leaseMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
+      worker = t.current.startWorker(`analysis-test-${engine}`, JOBS);
       dataset = await newDataset('경찰청 범죄 발생 장소별 통계');
       version = await versionOf(dataset, CRIME, '경찰청_범죄 발생 장소별 통계_20201231.csv');
     }, 90_000);
