@@ -1469,6 +1469,10 @@ export interface components {
       rows: {
         /** The organisation id, dataset id or month (YYYY-MM) */
         key: string | null;
+        /** The organisation's or refinery dataset's name; null for months and for what is gone */
+        name: string | null;
+        /** The organisation's English name, when it has one */
+        nameEn: string | null;
         unit: string;
         quantity: number;
         events: number;
@@ -3029,6 +3033,10 @@ export interface components {
       rows: {
         /** The organisation id, dataset id or month (YYYY-MM) */
         key: string | null;
+        /** The organisation's or refinery dataset's name; null for months and for what is gone */
+        name: string | null;
+        /** The organisation's English name, when it has one */
+        nameEn: string | null;
         unit: string;
         quantity: number;
         events: number;

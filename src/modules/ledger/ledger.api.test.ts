@@ -144,8 +144,8 @@ for (const engine of ENGINES) {
       expect(r.json()).toEqual({
         groupBy: 'dataset',
         rows: [
-          { key: 'ds-nia', unit: 'bytes', quantity: 5750, events: 4 },
-          { key: 'ds-seoul', unit: 'records', quantity: 79, events: 2 },
+          { key: 'ds-nia', name: 'NIA corpus', nameEn: null, unit: 'bytes', quantity: 5750, events: 4 },
+          { key: 'ds-seoul', name: 'Seoul data', nameEn: null, unit: 'records', quantity: 79, events: 2 },
         ],
         totals: [
           { unit: 'bytes', quantity: 5750, events: 4 },
@@ -158,9 +158,9 @@ for (const engine of ENGINES) {
         rows: Array<{ key: string; unit: string; quantity: number }>;
       };
       expect(months.rows.filter((row) => row.unit === 'bytes')).toEqual([
-        { key: '2026-01', unit: 'bytes', quantity: 1000, events: 1 },
-        { key: '2026-02', unit: 'bytes', quantity: 4500, events: 2 },
-        { key: '2026-03', unit: 'bytes', quantity: 250, events: 1 },
+        { key: '2026-01', name: null, nameEn: null, unit: 'bytes', quantity: 1000, events: 1 },
+        { key: '2026-02', name: null, nameEn: null, unit: 'bytes', quantity: 4500, events: 2 },
+        { key: '2026-03', name: null, nameEn: null, unit: 'bytes', quantity: 250, events: 1 },
       ]);
       const ranged = (
         await t.current.app.inject({
@@ -176,9 +176,11 @@ for (const engine of ENGINES) {
       const csv = await t.current.app.inject({ method: 'GET', url: '/api/v1/ledger/usage.csv?groupBy=org', headers: operator });
       expect(csv.statusCode).toBe(200);
       expect(csv.headers['content-type']).toMatch(/text\/csv/);
-      expect(csv.body.startsWith('\uFEFForg,unit,quantity,events\r\n')).toBe(true);
-      expect(csv.body).toContain(`${orgs['hangang-ai']},bytes,1750,3\r\n`);
-      expect(csv.body).toContain(`${orgs['kaist-lab']},records,9,1\r\n`);
+      expect(csv.body.startsWith('\uFEFForg,name,unit,quantity,events\r\n')).toBe(true);
+      // Rows name their organisation, as the identity module knows it.
+      const nameOf = async (slug: string) => (await t.current.platform.identity.getOrganization(slug)).name;
+      expect(csv.body).toContain(`${orgs['hangang-ai']},${await nameOf('hangang-ai')},bytes,1750,3\r\n`);
+      expect(csv.body).toContain(`${orgs['kaist-lab']},${await nameOf('kaist-lab')},records,9,1\r\n`);
     });
 
     it('shows a consumer only its own use, an agency only its datasets, anonymous nothing', async () => {

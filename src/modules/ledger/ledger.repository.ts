@@ -37,7 +37,9 @@ export interface LedgerTables {
   ledger_nodes: LedgerNodeRow;
   ledger_state: LedgerStateRow;
   ledger_tree_heads: Omit<LedgerTreeHeadRow, 'id'> & { id?: number };
-  refinery_datasets: { id: string; org_id: string };
+  refinery_datasets: { id: string; org_id: string; title: string };
+  organizations: { id: string; name: string; name_en: string | null };
+  releases: { dataset_id: string; title: string; title_en: string | null; created_at: string };
 }
 
 export type NewUsageEventRow = Omit<UsageEventRow, 'seq'>;
@@ -59,6 +61,12 @@ export interface UsageAggregateRow {
   unit: string;
   quantity: number;
   events: number;
+}
+
+/** What a usage row's key names: an organisation, or a dataset by its newest release's title (else its own). */
+export interface KeyName {
+  name: string;
+  nameEn: string | null;
 }
 
 // SQLite allows 32,766 bound values per statement, PostgreSQL 65,535.
@@ -313,6 +321,32 @@ export function createLedgerRepository(db: Kysely<LedgerTables>, capabilities: D
       }
       const rows = await q.groupBy([key, 'usage_events.unit']).orderBy(key).orderBy('usage_events.unit').execute();
       return rows.map((r) => ({ key: r.key, unit: r.unit, quantity: Number(r.quantity), events: Number(r.events) }));
+    },
+
+    /**
+     * The names of organisations or datasets by id (ids not found are left out). A dataset is named
+     * as people who use it know it: by its newest release's titles, else the refinery's title.
+     */
+    namesOf: async (kind: 'org' | 'dataset', ids: readonly string[]): Promise<Map<string, KeyName>> => {
+      const names = new Map<string, KeyName>();
+      for (let i = 0; i < ids.length; i += EVENT_CHUNK) {
+        const chunk = ids.slice(i, i + EVENT_CHUNK);
+        if (kind === 'org') {
+          const rows = await db.selectFrom('organizations').select(['id', 'name', 'name_en']).where('id', 'in', chunk).execute();
+          for (const r of rows) names.set(r.id, { name: r.name, nameEn: r.name_en });
+        } else {
+          const rows = await db.selectFrom('refinery_datasets').select(['id', 'title']).where('id', 'in', chunk).execute();
+          for (const r of rows) names.set(r.id, { name: r.title, nameEn: null });
+          const released = await db
+            .selectFrom('releases')
+            .select(['dataset_id', 'title', 'title_en'])
+            .where('dataset_id', 'in', chunk)
+            .orderBy('created_at', 'asc')
+            .execute();
+          for (const r of released) names.set(r.dataset_id, { name: r.title, nameEn: r.title_en });
+        }
+      }
+      return names;
     },
   };
   return repo;

@@ -135,6 +135,8 @@ export const usageSchema = z
     rows: z.array(
       z.object({
         key: z.string().nullable().describe('The organisation id, dataset id or month (YYYY-MM)'),
+        name: z.string().nullable().describe("The organisation's or refinery dataset's name; null for months and for what is gone"),
+        nameEn: z.string().nullable().describe("The organisation's English name, when it has one"),
         unit: z.string(),
         quantity: z.number(),
         events: z.number().int(),

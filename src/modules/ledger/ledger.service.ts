@@ -10,7 +10,7 @@ import type { UsageEventInput } from '../../core/ports.js';
 import { canonicalEventBytes, eventLeafHash, frontierNodes, rangeNodes, type UsageEventRow } from './ledger.events.js';
 import type { LedgerKeys } from './ledger.keys.js';
 import { createLedgerRecorder, type LedgerRecorder } from './ledger.recorder.js';
-import type { LedgerRepository, LedgerTreeHeadRow, UsageAggregateRow, UsageQuery } from './ledger.repository.js';
+import type { KeyName, LedgerRepository, LedgerTreeHeadRow, UsageAggregateRow, UsageQuery } from './ledger.repository.js';
 import {
   appendLeaves,
   consistencyProof,
@@ -91,7 +91,8 @@ export interface UsageFilter {
 
 export interface UsageReply {
   groupBy: UsageFilter['groupBy'];
-  rows: UsageAggregateRow[];
+  /** Rows grouped by organisation or dataset carry its name (null when it is gone, and for months). */
+  rows: Array<UsageAggregateRow & { name: string | null; nameEn: string | null }>;
   /** Sum of quantity per unit over every row. */
   totals: Array<{ unit: string; quantity: number; events: number }>;
 }
@@ -357,6 +358,8 @@ export function createLedgerService(deps: LedgerServiceDeps) {
         ...(filter.datasetId !== undefined ? { datasetId: filter.datasetId } : {}),
         ...(filter.orgId !== undefined ? { orgId: filter.orgId } : {}),
       });
+      const keys = [...new Set(rows.map((r) => r.key).filter((k): k is string => k !== null))];
+      const names = filter.groupBy === 'month' || keys.length === 0 ? new Map<string, KeyName>() : await repo.namesOf(filter.groupBy, keys);
       const totals = new Map<string, { unit: string; quantity: number; events: number }>();
       for (const r of rows) {
         const t = totals.get(r.unit) ?? { unit: r.unit, quantity: 0, events: 0 };
@@ -364,7 +367,14 @@ export function createLedgerService(deps: LedgerServiceDeps) {
         t.events += r.events;
         totals.set(r.unit, t);
       }
-      return { groupBy: filter.groupBy, rows, totals: [...totals.values()].sort((a, b) => a.unit.localeCompare(b.unit)) };
+      return {
+        groupBy: filter.groupBy,
+        rows: rows.map((r) => {
+          const named = r.key === null ? undefined : names.get(r.key);
+          return { ...r, name: named?.name ?? null, nameEn: named?.nameEn ?? null };
+        }),
+        totals: [...totals.values()].sort((a, b) => a.unit.localeCompare(b.unit)),
+      };
     },
 
     /** The same aggregates as CSV (UTF-8 with a BOM, so spreadsheet programs read Korean right). */
@@ -376,8 +386,8 @@ export function createLedgerService(deps: LedgerServiceDeps) {
         const safe = typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
         return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
       };
-      const lines = [[filter.groupBy, 'unit', 'quantity', 'events'].join(',')];
-      for (const r of reply.rows) lines.push([cell(r.key), cell(r.unit), cell(r.quantity), cell(r.events)].join(','));
+      const lines = [[filter.groupBy, 'name', 'unit', 'quantity', 'events'].join(',')];
+      for (const r of reply.rows) lines.push([cell(r.key), cell(r.name), cell(r.unit), cell(r.quantity), cell(r.events)].join(','));
       return `\uFEFF${lines.join('\r\n')}\r\n`;
     },
 

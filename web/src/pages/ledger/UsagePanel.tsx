@@ -5,12 +5,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { currentLanguage } from '../../i18n';
-import { orgsQuery, sessionQuery } from '../../session';
 import { ErrorBox, formatNumber, Loading } from '../census/common';
 import { fmt } from '../evaluation/strings';
-import { datasetsQuery } from '../refinery/refineryApi';
 import { byteScale, readableBytes, UnitLabel, useMessages } from './common';
-import { datasetNameQuery, usageCsvUrl, usageQuery, UNITS, type GroupBy, type Side, type UsageFilter, type UsageRow } from './ledgerApi';
+import { usageCsvUrl, usageQuery, UNITS, type GroupBy, type Side, type UsageFilter, type UsageRow } from './ledgerApi';
 
 const BAR = '#256ef4';
 
@@ -253,16 +251,7 @@ const TABLE_TITLE = { org: 'byOrg', dataset: 'byDataset', month: 'byMonth' } as 
 function UsageTable({ filter }: { filter: UsageFilter }) {
   const m = useMessages();
   const usage = useQuery(usageQuery(filter));
-  const signedIn = Boolean(useQuery(sessionQuery).data);
-  const orgs = useQuery(orgsQuery).data;
-  const datasets = useQuery({ ...datasetsQuery, enabled: signedIn && filter.groupBy === 'dataset', retry: false }).data;
   const title = m.table[TABLE_TITLE[filter.groupBy]];
-
-  const orgName = (id: string) => {
-    const org = orgs?.find((o) => o.id === id);
-    if (!org) return id;
-    return currentLanguage() === 'en' && org.nameEn ? org.nameEn : org.name;
-  };
 
   return (
     <section aria-labelledby={`led-table-${filter.groupBy}`} data-table={filter.groupBy}>
@@ -305,12 +294,14 @@ function UsageTable({ filter }: { filter: UsageFilter }) {
                     <th scope="row">
                       {row.key === null ? (
                         <span className="dd-muted">{m.table.noOrg}</span>
-                      ) : filter.groupBy === 'org' ? (
-                        orgName(row.key)
-                      ) : filter.groupBy === 'dataset' ? (
-                        <DatasetName id={row.key} known={datasets?.find((d) => d.id === row.key)?.title} />
-                      ) : (
+                      ) : filter.groupBy === 'month' ? (
                         row.key
+                      ) : row.name === null ? (
+                        <span className="dd-led-hex">{row.key}</span>
+                      ) : currentLanguage() === 'en' && row.nameEn ? (
+                        row.nameEn
+                      ) : (
+                        row.name
                       )}
                     </th>
                     <td>
@@ -329,13 +320,4 @@ function UsageTable({ filter }: { filter: UsageFilter }) {
       )}
     </section>
   );
-}
-
-/** A dataset's title: from the refinery list when the reader may see it, else its newest visible release's. */
-function DatasetName({ id, known }: { id: string; known: string | undefined }) {
-  const release = useQuery({ ...datasetNameQuery(id), enabled: known === undefined });
-  if (known !== undefined) return <>{known}</>;
-  const found = release.data;
-  if (!found) return <span className="dd-led-hex">{id}</span>;
-  return <>{currentLanguage() === 'en' && found.titleEn ? found.titleEn : found.title}</>;
 }

@@ -2,7 +2,7 @@
 // src/modules/ledger/ledger.schema.ts: signed tree heads, the public key, inclusion proofs, one
 // event with its canonical bytes, and usage aggregates per organisation, dataset or month.
 import { queryOptions } from '@tanstack/react-query';
-import { api, ApiError, type QueryOf, type ResponseOf, type Schema, type Session } from '../../api';
+import { api, ApiError, type QueryOf, type Schema, type Session } from '../../api';
 
 const BASE = '/api/v1/ledger';
 
@@ -28,8 +28,6 @@ export type UsageRow = Usage['rows'][number];
 /** `from`, `to`: ISO date-times (occurred_at ≥ from, < to). */
 export type UsageFilter = { groupBy: GroupBy } & Pick<UsageQuery, 'side' | 'from' | 'to'>;
 
-const enc = encodeURIComponent;
-
 function usageParams(filter: UsageFilter): string {
   const params = new URLSearchParams({ groupBy: filter.groupBy });
   if (filter.side) params.set('side', filter.side);
@@ -43,7 +41,6 @@ export const ledgerKeys = {
   head: ['ledger', 'head'] as const,
   key: ['ledger', 'key'] as const,
   usage: (filter: UsageFilter) => ['ledger', 'usage', filter] as const,
-  datasetName: (id: string) => ['ledger', 'dataset-name', id] as const,
 };
 
 /** The latest signed tree head, or null before the first is signed. */
@@ -78,23 +75,6 @@ export const fetchInclusionProof = (seq: number, signal?: AbortSignal) =>
   api<InclusionProof>(`${BASE}/proofs/inclusion?seq=${seq}`, { signal });
 
 export const fetchEvent = (seq: number, signal?: AbortSignal) => api<LedgerEvent>(`${BASE}/events/${seq}`, { signal });
-
-/**
- * A dataset's name for someone who may not see its refinery record: the title of its newest
- * release they may see (public for open releases), or null.
- */
-export const datasetNameQuery = (id: string) =>
-  queryOptions({
-    queryKey: ledgerKeys.datasetName(id),
-    queryFn: async ({ signal }) => {
-      const { items } = await api<ResponseOf<'/api/v1/datasets/{datasetId}/releases'>>(`/api/v1/datasets/${enc(id)}/releases`, {
-        signal,
-      });
-      return items[0] ?? null;
-    },
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
 
 /** Which views of the usage record the signed-in person has (the server decides in the end). */
 export interface LedgerRoles {
