@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ReleaseTier } from '../../src/modules/distribution/distribution.tables.js';
 import type { DistributionTables } from '../../src/modules/distribution/distribution.tables.js';
+import type { LedgerTables } from '../../src/modules/ledger/ledger.repository.js';
 import type { Platform } from '../../src/server/platform.js';
 import { uuidv7 } from '../../src/core/ids.js';
 import { DATASHEET_SECTIONS } from '../../src/modules/distribution/datasheet.js';
@@ -170,7 +171,7 @@ export async function createTestRelease(platform: Platform, options: TestRelease
 
 /** The usage events recorded so far for a release, oldest first. */
 export async function usageOf(platform: Platform, releaseId: string) {
-  const db = platform.database.db as Kysely<DistributionTables>;
+  const db = platform.database.db as Kysely<LedgerTables>;
   const rows = await db.selectFrom('usage_events').selectAll().where('release_id', '=', releaseId).orderBy('seq').execute();
   return rows.map((r) => ({ ...r, seq: Number(r.seq), quantity: Number(r.quantity) }));
 }

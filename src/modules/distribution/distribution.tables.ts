@@ -1,8 +1,7 @@
 /**
  * The distribution tables as its repositories see them (migration 0014), and the columns of other
- * modules they read. Shared by releases (releases.repository.ts) and access/downloads/usage.
+ * modules they read. Shared by releases (releases.repository.ts) and access/downloads; usage events are the ledger's (ledger.repository.ts).
  */
-import type { Generated } from 'kysely';
 import type { CensusEntryRow } from '../census/census.tables.js';
 import type { MembershipRow, OrganizationRow, UserRow } from '../identity/identity.tables.js';
 import type { DeidRunRow } from '../deid/deid.repository.js';
@@ -16,8 +15,6 @@ import type {
 
 export type ReleaseTier = 'open' | 'conditional' | 'safe_zone';
 export type AccessRequestStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
-export type UsageKind = 'download' | 'range' | 'archive' | (string & {});
-export type UsageUnit = 'bytes' | 'records' | 'tokens' | 'compute_seconds';
 
 /** A frozen refinery version under a semantic version; only `withdrawn_at` changes after insert. */
 export interface ReleaseRow {
@@ -110,24 +107,6 @@ export interface AccessGrantRow {
   created_at: string;
 }
 
-export interface UsageEventRow {
-  seq: Generated<number>;
-  id: string;
-  idempotency_key: string;
-  kind: UsageKind;
-  dataset_id: string;
-  release_id: string | null;
-  path: string | null;
-  org_id: string | null;
-  user_id: string | null;
-  grant_id: string | null;
-  purpose: string | null;
-  quantity: number;
-  unit: UsageUnit;
-  occurred_at: string;
-  recorded_at: string;
-}
-
 export type ReleaseBuildStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /** A release being built in the background (migration 0017): the accepted request and its outcome. */
@@ -156,7 +135,6 @@ export interface DistributionTables {
   licence_acceptances: LicenceAcceptanceRow;
   access_requests: AccessRequestRow;
   access_grants: AccessGrantRow;
-  usage_events: UsageEventRow;
   // Read from other modules.
   refinery_datasets: RefineryDatasetRow;
   dataset_versions: DatasetVersionRow;
